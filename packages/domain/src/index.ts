@@ -1,0 +1,5 @@
+export * from './decimal.ts';
+export * from './errors.ts';
+export * from './market.ts';
+export * from './commands.ts';
+export * from './events.ts';
