@@ -3,3 +3,8 @@ export { MemoryLog } from './memory-log.ts';
 export { FileJournal, type FileJournalOptions } from './file/file-journal.ts';
 export { encodeCommandBatch, decodeCommandBatch, type CommandBatch } from './codec/command-batch.ts';
 export { encodeEventBatch, decodeEventBatch, type EventBatch } from './codec/event-batch.ts';
+export { FileSnapshotStore, type FileSnapshotStoreOptions } from './snapshot/file-snapshot-store.ts';
+export { MemorySnapshotStore } from './snapshot/memory-snapshot-store.ts';
+export { PgSnapshotStore, type PgSnapshotStoreOptions } from './snapshot/pg-snapshot-store.ts';
+export { RedisStreamLog, type RedisStreamLogOptions } from './redis/redis-stream-log.ts';
+export { StreamConsumerGroup } from './redis/stream-consumer-group.ts';
