@@ -109,7 +109,7 @@ export function compileMarket(config: MarketConfig, index: number): Market {
   const maxPriceTicks = ticks('maxPrice');
   const maxQtyLots = lots('maxQty');
   const maxNotionalUnits = units(config.maxNotional, 'maxNotional', s);
-  if (maxNotionalUnits > MAX_UNITS / 16) throw new Error(`market ${s}: maxNotional too large to keep arithmetic exact`);
+  if (maxNotionalUnits > MAX_UNITS / 8) throw new Error(`market ${s}: maxNotional too large to keep arithmetic exact`);
   for (const m of [config.makerFeePpm, config.takerFeePpm]) {
     if (!Number.isInteger(m) || m < 0 || m > 100_000) throw new Error(`market ${s}: fees must be integer ppm in 0..100000`);
   }
