@@ -1,0 +1,88 @@
+import { Worker } from 'node:worker_threads';
+import { DEFAULT_MARKETS, type MarketConfig } from '@matchbox/domain';
+import type { ReplicaReply, ReplicaRequest } from './replica-protocol.ts';
+import type { Snapshotter, TakenSnapshot } from './snapshotter.ts';
+
+export interface ReplicaSnapshotterOptions {
+  readonly markets?: readonly MarketConfig[];
+  /** Commands the replica may trail the sequencer by before `capture` and `waitForLag` hold back. */
+  readonly maxLagCommands?: number;
+}
+
+/**
+ * Takes snapshots off the hot path: a worker thread keeps its own engine in step by applying
+ * every logged batch, and encodes snapshots there. The sequencer's pause for a capture is one
+ * postMessage, whatever the state size; the price is a second core replaying the commands.
+ */
+export class ReplicaSnapshotter implements Snapshotter {
+  private readonly worker: Worker;
+  private readonly progress = new BigInt64Array(new SharedArrayBuffer(8));
+  private nextId = 1;
+  private postedSeq = 0;
+  private readonly waiting = new Map<number, { resolve: (s: TakenSnapshot) => void; reject: (e: Error) => void }>();
+  private ready: { resolve: () => void; reject: (e: Error) => void } | null = null;
+  private broken: Error | null = null;
+  readonly maxLagCommands: number;
+
+  constructor(opts: ReplicaSnapshotterOptions = {}) {
+    this.maxLagCommands = opts.maxLagCommands ?? 2_000_000;
+    this.worker = new Worker(new URL('./replica-boot.mjs', import.meta.url), {
+      workerData: { entry: new URL('./replica-worker.ts', import.meta.url).href, markets: opts.markets ?? DEFAULT_MARKETS, progress: this.progress.buffer },
+    });
+    this.worker.on('message', (m: ReplicaReply) => this.onReply(m));
+    this.worker.on('error', (e) => this.breakWith(e));
+    this.worker.on('exit', (code) => this.breakWith(new Error(`snapshot replica exited with code ${code}`)));
+  }
+
+  private onReply(m: ReplicaReply): void {
+    if (m.t === 'ready') this.ready?.resolve();
+    else if (m.t === 'snapshot') {
+      const w = this.waiting.get(m.id);
+      this.waiting.delete(m.id);
+      w?.resolve({ seq: m.seq, stateHash: m.stateHash, bytes: m.bytes });
+    } else this.breakWith(new Error(`snapshot replica failed: ${m.message}`));
+  }
+
+  private breakWith(err: Error): void {
+    this.broken ??= err;
+    this.ready?.reject(err);
+    for (const w of this.waiting.values()) w.reject(err);
+    this.waiting.clear();
+  }
+
+  private post(msg: ReplicaRequest): void {
+    this.worker.postMessage(msg);
+  }
+
+  init(snapshot: Uint8Array | null): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.ready = { resolve, reject };
+      this.post({ t: 'init', snapshot });
+    });
+  }
+
+  onBatch(lastSeq: number, payload: Uint8Array): void {
+    if (this.broken) return;
+    this.postedSeq = lastSeq;
+    this.post({ t: 'batch', lastSeq, payload });
+  }
+
+  /** How many commands the replica still has to apply. */
+  lag(): number {
+    return this.postedSeq - Number(Atomics.load(this.progress, 0));
+  }
+
+  capture(): Promise<TakenSnapshot> {
+    if (this.broken) return Promise.reject(this.broken);
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.waiting.set(id, { resolve, reject });
+      this.post({ t: 'snapshot', id });
+    });
+  }
+
+  async close(): Promise<void> {
+    this.worker.removeAllListeners('exit');
+    await this.worker.terminate();
+  }
+}

@@ -1,0 +1,44 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import type { MarketConfig } from '@matchbox/domain';
+import type { Engine } from '@matchbox/engine';
+import { decodeCommandBatch } from '../codec/command-batch.ts';
+import { matchboxEngineCodec } from './engine-binding.ts';
+import type { ReplicaReply, ReplicaRequest } from './replica-protocol.ts';
+
+/**
+ * The snapshot replica: a second engine in a worker thread fed the same logged batches, so a
+ * snapshot is encoded here while the sequencer's engine keeps matching. Determinism makes the
+ * two states identical at every batch boundary (checked: the snapshot carries this engine's
+ * state hash, and recovery and `verify` compare it with a replay).
+ */
+const codec = matchboxEngineCodec((workerData as { markets: MarketConfig[] }).markets);
+const progress = new BigInt64Array((workerData as { progress: SharedArrayBuffer }).progress);
+let engine: Engine = codec.create();
+const port = parentPort!;
+
+function post(reply: ReplicaReply, transfer: ArrayBuffer[] = []): void {
+  port.postMessage(reply, transfer);
+}
+
+port.on('message', (msg: ReplicaRequest) => {
+  try {
+    if (msg.t === 'init') {
+      engine = msg.snapshot ? codec.decode(msg.snapshot) : codec.create();
+      post({ t: 'ready', seq: engine.lastSeq });
+    } else if (msg.t === 'batch') {
+      const batch = decodeCommandBatch(msg.payload);
+      let seq = msg.lastSeq - batch.commands.length + 1;
+      for (const c of batch.commands) {
+        if (seq > engine.lastSeq) engine.apply(c, seq, batch.tsMs);
+        seq++;
+      }
+      Atomics.store(progress, 0, BigInt(engine.lastSeq));
+    } else {
+      const bytes = codec.encode(engine);
+      const copy = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
+      post({ t: 'snapshot', id: msg.id, seq: engine.lastSeq, stateHash: engine.stateHash(), bytes: copy }, [copy.buffer as ArrayBuffer]);
+    }
+  } catch (err) {
+    post({ t: 'error', message: (err as Error).stack ?? String(err) });
+  }
+});

@@ -1,0 +1,154 @@
+import { describe, expect, it } from 'vitest';
+import { checkInvariants, type Engine } from '@matchbox/engine';
+import type { Command } from '@matchbox/domain';
+import { MemoryLog } from '../memory-log.ts';
+import { MemorySnapshotStore } from '../snapshot/memory-snapshot-store.ts';
+import { Workload } from '../testing/workload.ts';
+import { decodeEventBatch } from '../codec/event-batch.ts';
+import type { EntryLog, LogEntry } from '../types.ts';
+import { matchboxEngineCodec } from './engine-binding.ts';
+import { BusyError, SequencerFailedError } from './errors.ts';
+import { recover } from './recovery.ts';
+import { Sequencer, type SequencerOptions } from './sequencer.ts';
+import { InlineSnapshotter, type Snapshotter } from './snapshotter.ts';
+import { ReplicaSnapshotter } from './replica-snapshotter.ts';
+
+const codec = matchboxEngineCodec();
+
+function commands(n: number, seed = 7): Command[] {
+  const w = new Workload({ seed, users: 10 });
+  return [...w.setup(), ...w.take(n)];
+}
+
+function sequencer(opts: Partial<SequencerOptions<Engine>> & { snapshotter?: Snapshotter } = {}) {
+  const engine = opts.engine ?? codec.create();
+  const commandLog = opts.commandLog ?? new MemoryLog();
+  const snapshots = opts.snapshots ?? new MemorySnapshotStore();
+  let tick = 1_700_000_000_000;
+  const seq = new Sequencer<Engine>({
+    engine, commandLog, snapshots, snapshotter: opts.snapshotter ?? new InlineSnapshotter(() => engine, codec),
+    clock: () => tick++, maxBatch: 64, ...opts,
+  });
+  seq.start();
+  return { seq, engine, commandLog, snapshots };
+}
+
+/** A reference: the same commands applied one by one to a fresh engine, with the logged seq/ts. */
+async function referenceHash(log: EntryLog): Promise<string> {
+  const r = await recover({ commandLog: log, snapshots: new MemorySnapshotStore(), codec });
+  return r.engine.stateHash();
+}
+
+describe('Sequencer', () => {
+  it('acknowledges every command in seq order, only once it is in the log, and replay reproduces the state', async () => {
+    const { seq, engine, commandLog } = sequencer();
+    const cmds = commands(2000);
+    const acks = await Promise.all(cmds.map((c) => seq.submit(c)));
+    expect(acks.map((a) => a.seq)).toEqual(cmds.map((_, i) => i + 1));
+    expect(await commandLog.lastSeq()).toBe(cmds.length);
+    expect(acks.some((a) => a.events.some((e) => e.type === 'trade'))).toBe(true);
+    expect(checkInvariants(engine)).toEqual([]);
+    expect(await referenceHash(commandLog)).toBe(engine.stateHash());
+    await seq.close({ snapshot: false });
+  });
+
+  it('writes the events of each batch to the event log under the same seq', async () => {
+    const eventLog = new MemoryLog();
+    const { seq } = sequencer({ eventLog });
+    const acks = await Promise.all(commands(300).map((c) => seq.submit(c)));
+    await seq.close({ snapshot: false });
+    const fromLog = (await eventLog.read(0, 10_000)).flatMap((e: LogEntry) => decodeEventBatch(e.payload).events);
+    expect(fromLog).toEqual(acks.map((a) => a.events));
+  });
+
+  it('says busy when the intake queue is full and loses nothing it accepted', async () => {
+    const { seq, commandLog } = sequencer({ intakeCapacity: 50 });
+    const results = await Promise.allSettled(commands(500).map((c) => seq.submit(c)));
+    const busy = results.filter((r) => r.status === 'rejected');
+    const ok = results.filter((r) => r.status === 'fulfilled');
+    expect(busy.length).toBeGreaterThan(0);
+    expect(busy.every((r) => r.status === 'rejected' && r.reason instanceof BusyError)).toBe(true);
+    expect(await commandLog.lastSeq()).toBe(ok.length);
+    await seq.close({ snapshot: false });
+  });
+
+  it('snapshots every N commands, and recovery from the newest (or, if corrupt, an older) one matches a full replay', async () => {
+    const snapshots = new MemorySnapshotStore();
+    const { seq, engine, commandLog } = sequencer({ snapshots, snapshotEveryCommands: 400, keepSnapshots: 3 });
+    // The reference: the same commands applied to a fresh engine with the seq and time stamped
+    // on them (the log itself is trimmed below the oldest snapshot, so it cannot be replayed whole).
+    const reference = codec.create();
+    for (const c of commands(2500)) {
+      const ack = await seq.submit(c);
+      reference.apply(c, ack.seq, ack.tsMs);
+    }
+    await seq.close({ snapshot: false });
+    const kept = await snapshots.list();
+    expect(kept.length).toBe(3);
+    expect(await commandLog.firstSeq()).toBeGreaterThan(1);
+    const full = reference.stateHash();
+    expect(full).toBe(engine.stateHash());
+    const fromNewest = await recover({ commandLog, snapshots, codec });
+    expect(fromNewest.snapshot?.seq).toBe(kept[0]!.seq);
+    expect(fromNewest.engine.stateHash()).toBe(full);
+    snapshots.corrupt(kept[0]!.seq);
+    const fallback = await recover({ commandLog, snapshots, codec });
+    expect(fallback.snapshot?.seq).toBe(kept[1]!.seq);
+    expect(fallback.rejectedSnapshots.map((r) => r.seq)).toEqual([kept[0]!.seq]);
+    expect(fallback.engine.stateHash()).toBe(full);
+  });
+
+  it('trims the logs only below the oldest kept snapshot and every consumer cursor', async () => {
+    const commandLog = new MemoryLog();
+    const eventLog = new MemoryLog();
+    await eventLog.commitCursor('projector', 150);
+    const { seq } = sequencer({ commandLog, eventLog, snapshotEveryCommands: 200, keepSnapshots: 2 });
+    for (const c of commands(1500)) await seq.submit(c);
+    await seq.close({ snapshot: false });
+    expect(await commandLog.firstSeq()).toBeGreaterThan(0);
+    expect(await commandLog.firstSeq()).toBeLessThanOrEqual(151 + 64);
+    expect((await eventLog.read(0, 1))[0]!.seq).toBeGreaterThanOrEqual(150);
+  });
+
+  it('drains queued work on close and leaves a snapshot at the last seq', async () => {
+    const snapshots = new MemorySnapshotStore();
+    const { seq, engine } = sequencer({ snapshots });
+    const pending = commands(1000).map((c) => seq.submit(c));
+    await seq.close();
+    const acks = await Promise.all(pending);
+    expect(acks[acks.length - 1]!.seq).toBe(engine.lastSeq);
+    expect((await snapshots.list())[0]).toMatchObject({ seq: engine.lastSeq, stateHash: engine.stateHash() });
+    await expect(seq.submit(commands(1)[0]!)).rejects.toThrow(/not accepting/);
+  });
+
+  it('stops on a log failure and fails the unacknowledged commands instead of acknowledging them', async () => {
+    // Fault injection around a real log: the 5th append fails as a full disk would.
+    const inner = new MemoryLog();
+    let calls = 0;
+    const failing: EntryLog = Object.assign(Object.create(inner) as EntryLog, {
+      append: (e: readonly LogEntry[]) => (++calls === 5 ? Promise.reject(new Error('ENOSPC')) : inner.append(e)),
+    });
+    const { seq } = sequencer({ commandLog: failing, maxBatch: 10 });
+    const results = await Promise.allSettled(commands(200).map((c) => seq.submit(c)));
+    const acked = results.filter((r) => r.status === 'fulfilled').length;
+    expect(acked).toBe(await inner.lastSeq());
+    expect(results.some((r) => r.status === 'rejected' && r.reason instanceof SequencerFailedError)).toBe(true);
+    expect((await seq.failed).cause.message).toBe('ENOSPC');
+    await seq.close();
+  });
+
+  it('takes snapshots on a replica thread that match the live engine', async () => {
+    const snapshots = new MemorySnapshotStore();
+    const replica = new ReplicaSnapshotter();
+    await replica.init(null);
+    const { seq, engine, commandLog } = sequencer({ snapshots, snapshotter: replica, snapshotEveryCommands: 500 });
+    for (const c of commands(1800)) await seq.submit(c);
+    await seq.close();
+    const list = await snapshots.list();
+    expect(list.length).toBeGreaterThanOrEqual(2);
+    expect(list[0]).toMatchObject({ seq: engine.lastSeq, stateHash: engine.stateHash() });
+    const older = await recover({ commandLog, snapshots, codec, toSeq: list[1]!.seq });
+    expect(older.engine.stateHash()).toBe(list[1]!.stateHash);
+    expect(checkInvariants(codec.decode(await snapshots.load(list[1]!.seq)))).toEqual([]);
+  });
+});

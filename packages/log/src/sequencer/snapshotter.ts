@@ -1,0 +1,41 @@
+import type { EngineCodec, SequencedEngine } from './state-machine.ts';
+
+export interface TakenSnapshot {
+  readonly seq: number;
+  readonly stateHash: string;
+  readonly bytes: Uint8Array;
+}
+
+/**
+ * Produces snapshot bytes of the engine state at a batch boundary. `capture()` is called by the
+ * sequencer right after a batch is applied, before the next one: whatever it must do
+ * synchronously is the intake pause; the returned promise may finish later.
+ */
+export interface Snapshotter {
+  /** Starting state: the snapshot recovery loaded (null: genesis). */
+  init(snapshot: Uint8Array | null): Promise<void>;
+  /** Every batch the engine applies, as logged, in order (recovery replay included). */
+  onBatch(lastSeq: number, payload: Uint8Array): void;
+  capture(): Promise<TakenSnapshot>;
+  /** Commands received but not yet mirrored; the sequencer holds intake while this is too high. */
+  lag?(): number;
+  readonly maxLagCommands?: number;
+  close(): Promise<void>;
+}
+
+/**
+ * Encodes on the sequencer's own thread: simplest, and the pause grows with the state size
+ * (measured by the benchmark). Use `ReplicaSnapshotter` to take it off the hot path.
+ */
+export class InlineSnapshotter<E extends SequencedEngine> implements Snapshotter {
+  constructor(private readonly engine: () => E, private readonly codec: EngineCodec<E>) {}
+  async init(): Promise<void> { /* the live engine is the source */ }
+  onBatch(): void { /* nothing to mirror */ }
+
+  capture(): Promise<TakenSnapshot> {
+    const e = this.engine();
+    return Promise.resolve({ seq: e.lastSeq, stateHash: e.stateHash(), bytes: this.codec.encode(e) });
+  }
+
+  async close(): Promise<void> { /* nothing held */ }
+}

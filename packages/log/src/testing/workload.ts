@@ -1,0 +1,80 @@
+import type { Command } from '@matchbox/domain';
+
+/** mulberry32: a tiny seeded PRNG, so a workload is the same on every run and machine. */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export interface WorkloadOptions {
+  readonly seed: number;
+  readonly users?: number;
+  readonly symbol?: string;
+  /** Mid price in ticks (BTCUSDT: 0.01 USDT a tick). */
+  readonly midTicks?: number;
+}
+
+/**
+ * The BENCHMARKS.md mix A shape on one symbol: 60% limit GTC priced d ∈ −5..44 ticks from the
+ * mid on its own side, 30% cancels of a recent order (by clientOrderId, so no feedback from the
+ * engine is needed), 10% market orders. Deterministic for a seed.
+ */
+export class Workload {
+  private readonly rand: () => number;
+  private readonly users: number;
+  private readonly symbol: string;
+  private readonly mid: number;
+  private placed = 0;
+  private readonly recent: { userId: number; cid: string }[] = [];
+
+  constructor(opts: WorkloadOptions) {
+    this.rand = prng(opts.seed);
+    this.users = opts.users ?? 50;
+    this.symbol = opts.symbol ?? 'BTCUSDT';
+    this.mid = opts.midTicks ?? 3_000_000;
+  }
+
+  /** Users 1..n (ids are assigned in order by the engine) with ample funds. */
+  setup(): Command[] {
+    const out: Command[] = [];
+    for (let u = 1; u <= this.users; u++) {
+      out.push({ t: 'createUser', username: `user${u}`, passwordHash: 'x' });
+      out.push({ t: 'deposit', userId: u, asset: 'USDT', amountUnits: 1_000_000_000_000_000 });
+      out.push({ t: 'deposit', userId: u, asset: 'BTC', amountUnits: 10_000_000_000_000 });
+    }
+    return out;
+  }
+
+  private int(lo: number, hi: number): number {
+    return lo + Math.floor(this.rand() * (hi - lo + 1));
+  }
+
+  next(): Command {
+    const r = this.rand();
+    const userId = this.int(1, this.users);
+    const side = this.rand() < 0.5 ? 'BUY' : 'SELL';
+    if (r < 0.3 && this.recent.length > 0) {
+      const o = this.recent[this.int(0, this.recent.length - 1)]!;
+      return { t: 'cancel', userId: o.userId, symbol: this.symbol, clientOrderId: o.cid };
+    }
+    if (r < 0.4) return { t: 'place', userId, symbol: this.symbol, side, type: 'MARKET', qtyLots: this.int(100, 2000) };
+    const d = this.int(-5, 44);
+    const priceTicks = side === 'BUY' ? this.mid - d : this.mid + d;
+    const cid = `w${++this.placed}`;
+    this.recent.push({ userId, cid });
+    if (this.recent.length > 5000) this.recent.shift();
+    return { t: 'place', userId, symbol: this.symbol, side, type: 'LIMIT', timeInForce: 'GTC', priceTicks, qtyLots: this.int(100, 1000), clientOrderId: cid };
+  }
+
+  take(n: number): Command[] {
+    const out: Command[] = new Array<Command>(n);
+    for (let i = 0; i < n; i++) out[i] = this.next();
+    return out;
+  }
+}
