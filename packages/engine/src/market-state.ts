@@ -13,9 +13,11 @@ export class MarketState {
   updateId = 0;
   /** Last trade price in ticks (0 before the first trade); stop orders trigger on it. */
   lastPriceTicks = 0;
-  /** Levels changed by the current command, per side, for the depth event. */
+  /** Levels changed by the current command, per side, for the depth event (slots reused). */
   readonly dirtyBids: Level[] = [];
   readonly dirtyAsks: Level[] = [];
+  dirtyBidCount = 0;
+  dirtyAskCount = 0;
   dirtyStamp = -1;
 
   constructor(

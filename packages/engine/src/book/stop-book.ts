@@ -27,16 +27,11 @@ export class StopBook {
 
   /** Pops the next order whose stop the last price has reached, or null. */
   popTriggered(lastPriceTicks: number): { order: Order; rising: boolean } | null {
-    const r = this.rising[this.rising.length - 1];
-    if (r !== undefined && lastPriceTicks >= r.stopPriceTicks) {
-      this.rising.pop();
-      return { order: r, rising: true };
-    }
-    const f = this.falling[this.falling.length - 1];
-    if (f !== undefined && lastPriceTicks <= f.stopPriceTicks) {
-      this.falling.pop();
-      return { order: f, rising: false };
-    }
+    // Length checks first: reading past the end of an array is a slow path in V8.
+    const nr = this.rising.length;
+    if (nr > 0 && lastPriceTicks >= this.rising[nr - 1]!.stopPriceTicks) return { order: this.rising.pop()!, rising: true };
+    const nf = this.falling.length;
+    if (nf > 0 && lastPriceTicks <= this.falling[nf - 1]!.stopPriceTicks) return { order: this.falling.pop()!, rising: false };
     return null;
   }
 
