@@ -3,7 +3,7 @@ import type { MemoryResult } from './memory.ts';
 import type { BenchResults, TargetResult, WorkloadResult } from './results.ts';
 
 /** The targets of BENCHMARKS.md for bench:engine. */
-export function evaluateTargets(workloads: readonly WorkloadResult[], memory: MemoryResult): TargetResult[] {
+export function evaluateTargets(workloads: readonly WorkloadResult[], memory: MemoryResult | null): TargetResult[] {
   const a = workloads.find((w) => w.name === 'A');
   const b = workloads.find((w) => w.name === 'B');
   const t = (name: string, value: number | null | undefined, target: number, unit: string, atMost = false): TargetResult => ({
@@ -17,12 +17,12 @@ export function evaluateTargets(workloads: readonly WorkloadResult[], memory: Me
     t('mix A commands/s', a?.engineCommandsPerS, 1_000_000, 'cmd/s'),
     t('ratio to peer, mix B', b?.ratio, 10, '×'),
     t('ratio to peer, mix A', a?.ratio, 40, '×'),
-    t('memory per resting order', memory.bytesPerOrder, 200, 'B', true),
+    t('memory per resting order', memory?.bytesPerOrder, 200, 'B', true),
   ];
 }
 
 /** Consistency checks: the stream did what the generator predicted, and both books agree. */
-export function checkResults(workloads: readonly WorkloadResult[], memory: MemoryResult): string[] {
+export function checkResults(workloads: readonly WorkloadResult[], memory: MemoryResult | null): string[] {
   const failures: string[] = [];
   for (const w of workloads) {
     const c = w.engineCheck;
@@ -30,7 +30,7 @@ export function checkResults(workloads: readonly WorkloadResult[], memory: Memor
     if (w.peer !== null && c.rejectedCancels !== w.peer.cancelMisses) failures.push(`${w.name}: engine rejected ${c.rejectedCancels} cancels, peer missed ${w.peer.cancelMisses}`);
     if (w.peer !== null && c.openOrders !== w.peer.openOrders) failures.push(`${w.name}: engine has ${c.openOrders} open orders, peer ${w.peer.openOrders}`);
   }
-  if (memory.rejected !== 0 || memory.openOrders !== memory.orders) failures.push(`memory: ${memory.rejected} rejected, ${memory.openOrders} open of ${memory.orders}`);
+  if (memory !== null && (memory.rejected !== 0 || memory.openOrders !== memory.orders)) failures.push(`memory: ${memory.rejected} rejected, ${memory.openOrders} open of ${memory.orders}`);
   return failures;
 }
 
@@ -48,7 +48,9 @@ export function printReport(r: BenchResults): void {
   const first = r.workloads[0];
   out.push('', `bench:engine — ${int(first?.commands ?? 0)} commands per workload, seed ${r.seed}, 100 users, mid 10,000 ticks (BENCHMARKS.md mixes; cancel pool: ${r.cancelPool})`);
   out.push(`engine: ${r.engine}   peer: ${r.peer} (matching only, same stream, same process)`);
-  out.push(`machine: ${r.machine.cpus} × ${r.machine.cpu}, ${r.machine.memGiB} GiB, Node ${r.machine.node}`, '');
+  const busy = Math.max(r.machine.loadAvg1mStart, r.machine.loadAvg1mEnd) > r.machine.cpus / 2 ? ' — the machine was busy: figures are noisy' : '';
+  out.push(`machine: ${r.machine.cpus} × ${r.machine.cpu}, ${r.machine.memGiB} GiB, Node ${r.machine.node}; `
+    + `load average (1 min) ${r.machine.loadAvg1mStart} at start, ${r.machine.loadAvg1mEnd} at end${busy}`, '');
   const rows = [['workload', 'resting', 'engine cmd/s', 'runs', 'engine p50/p99/p99.9 µs', 'events/cmd', 'peer cmd/s', 'runs', 'peer p50/p99/p99.9 µs', 'ratio']];
   for (const w of r.workloads) {
     const p = w.peer;
@@ -65,10 +67,11 @@ export function printReport(r: BenchResults): void {
   out.push('peer runs marked * timed every operation in the same pass (≈0.1 µs against its ≥4 µs per operation).', '');
   const m = r.engineMemory;
   const pm = r.peerMemory;
-  out.push(`memory per resting order at ${int(m.orders)} resting (1 symbol, non-crossing): engine ${int(m.bytesPerOrder)} B `
-    + `(heap ${int(m.heapBytesPerOrder)} + external ${int(m.externalBytesPerOrder)}; placed in ${m.placeSeconds.toFixed(2)} s)`
-    + (pm === null ? '' : `; peer ${int(pm.bytesPerOrder)} B (placed in ${pm.placeSeconds.toFixed(2)} s)`));
-  out.push('');
+  if (m !== null) {
+    out.push(`memory per resting order at ${int(m.orders)} resting (1 symbol, non-crossing): engine ${int(m.bytesPerOrder)} B `
+      + `(heap ${int(m.heapBytesPerOrder)} + external ${int(m.externalBytesPerOrder)}; placed in ${m.placeSeconds.toFixed(2)} s)`
+      + (pm === null ? '' : `; peer ${int(pm.bytesPerOrder)} B (placed in ${pm.placeSeconds.toFixed(2)} s)`), '');
+  }
   const checkRows = [['check', 'result']];
   for (const w of r.workloads) {
     checkRows.push([`mix ${w.mix}/${w.symbols}: rejected places (must be 0)`, String(w.engineCheck.rejectedPlaces)]);

@@ -36,11 +36,16 @@ export interface BenchResults {
   readonly bench: 'engine';
   readonly engine: string;
   readonly peer: string;
-  readonly machine: { readonly node: string; readonly cpu: string; readonly cpus: number; readonly memGiB: number };
+  readonly machine: {
+    readonly node: string; readonly cpu: string; readonly cpus: number; readonly memGiB: number;
+    /** 1-minute load average at start and end: other work on a shared 2-core machine skews every figure. */
+    readonly loadAvg1mStart: number; readonly loadAvg1mEnd: number;
+  };
   readonly seed: number;
   readonly cancelPool: 'no-repeat' | 'repeat';
   readonly workloads: readonly WorkloadResult[];
-  readonly engineMemory: MemoryResult;
+  /** Null with --skip-memory. */
+  readonly engineMemory: MemoryResult | null;
   readonly peerMemory: MemoryResult | null;
   readonly timerFloor: LatencySummary;
   readonly checks: { readonly ok: boolean; readonly failures: readonly string[] };

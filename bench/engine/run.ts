@@ -8,6 +8,7 @@
  *   … run.ts --count=200000 --runs=1          a quick look
  *   … run.ts --full                           also the peer on mix A with 3 symbols (~+20 s)
  *   … run.ts --repeat-cancels                 cancelled orders stay in the cancel pool
+ *   … run.ts --cases=B --skip-peer --skip-memory   engine only, e.g. under node --cpu-prof
  */
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
@@ -18,7 +19,7 @@ import { timerFloor } from './latency.ts';
 import { benchMarkets, setupCommands } from './markets.ts';
 import { latencyEngine, readyEngine, timeEngine } from './measure-engine.ts';
 import { runPeer } from './measure-peer.ts';
-import { engineMemory, MEMORY_ORDERS, peerMemory } from './memory.ts';
+import { engineMemory, MEMORY_ORDERS, peerMemory, type MemoryResult } from './memory.ts';
 import { Progress } from './progress.ts';
 import { checkResults, evaluateTargets, printReport } from './report.ts';
 import type { BenchResults, PeerResult, WorkloadResult } from './results.ts';
@@ -33,6 +34,9 @@ const { values: args } = parseArgs({
     runs: { type: 'string', default: '3' },
     full: { type: 'boolean', default: false },
     'repeat-cancels': { type: 'boolean', default: false },
+    cases: { type: 'string', default: 'A,B,A3,B3' },
+    'skip-peer': { type: 'boolean', default: false },
+    'skip-memory': { type: 'boolean', default: false },
   },
 });
 const COUNT = Number(args.count);
@@ -68,6 +72,10 @@ function median(xs: readonly number[]): number {
   return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }
 
+function round2(x: number): number {
+  return Math.round(x * 100) / 100;
+}
+
 function gc(): void {
   if (globalThis.gc === undefined) throw new Error('run with node --expose-gc (npm run bench:engine does)');
   globalThis.gc();
@@ -75,6 +83,7 @@ function gc(): void {
 
 function benchCase(c: Case, factory: BenchEngineFactory, progress: Progress): WorkloadResult {
   const label = `mix ${c.mix.name}/${c.symbols}`;
+  const peerPlan = args['skip-peer'] ? 'skip' : c.peer;
   progress.phase(`${label}: generate`, 1);
   const markets = benchMarkets(c.symbols);
   const setup = setupCommands(markets, USER_COUNT);
@@ -102,10 +111,10 @@ function benchCase(c: Case, factory: BenchEngineFactory, progress: Progress): Wo
   progress.end(`p99 ${latency.p99Us} µs, ${check.openOrders} resting`);
 
   let peer: PeerResult | null = null;
-  if (c.peer !== 'skip') {
+  if (peerPlan !== 'skip') {
     const ops = peerOps(w);
     const peerRuns: number[] = [];
-    const plainRuns = c.peer === 'runs' ? Math.max(1, RUNS - 1) : 0;
+    const plainRuns = peerPlan === 'runs' ? Math.max(1, RUNS - 1) : 0;
     for (let r = 1; r <= plainRuns; r++) {
       gc();
       progress.phase(`${label}: peer run ${r}/${plainRuns}`, COUNT);
@@ -131,31 +140,41 @@ function benchCase(c: Case, factory: BenchEngineFactory, progress: Progress): Wo
   };
 }
 
-function main(): void {
-  const progress = new Progress();
-  const engine = chooseEngine();
-  const floor = timerFloor();
-  const workloads: WorkloadResult[] = [];
-  for (const c of CASES.slice(0, 2)) workloads.push(benchCase(c, engine.factory, progress));
-
+function measureMemory(factory: BenchEngineFactory, progress: Progress): { engine: MemoryResult; peer: MemoryResult | null } {
   const markets = benchMarkets(1);
   const setup = setupCommands(markets, USER_COUNT);
   progress.phase(`memory: engine, ${MEMORY_ORDERS.toLocaleString('en-US')} resting`, MEMORY_ORDERS);
-  const mem = engineMemory(engine.factory, markets, setup, progress);
-  progress.end(`${mem.bytesPerOrder} B/order`);
+  const engine = engineMemory(factory, markets, setup, progress);
+  progress.end(`${engine.bytesPerOrder} B/order`);
+  if (args['skip-peer']) return { engine, peer: null };
   progress.phase(`memory: peer, ${MEMORY_ORDERS.toLocaleString('en-US')} resting`, MEMORY_ORDERS);
-  const peerMem = peerMemory(progress);
-  progress.end(`${peerMem.bytesPerOrder} B/order`);
+  const peer = peerMemory(progress);
+  progress.end(`${peer.bytesPerOrder} B/order`);
+  return { engine, peer };
+}
 
-  for (const c of CASES.slice(2)) workloads.push(benchCase(c, engine.factory, progress));
+function main(): void {
+  const progress = new Progress();
+  const loadAvg1mStart = round2(os.loadavg()[0]!);
+  const engine = chooseEngine();
+  const floor = timerFloor();
+  const wanted = new Set(args.cases.split(','));
+  const workloads: WorkloadResult[] = [];
+  // One-symbol cases and memory first: they carry the targets.
+  for (const c of CASES.slice(0, 2)) if (wanted.has(c.name)) workloads.push(benchCase(c, engine.factory, progress));
+  const memory = args['skip-memory'] ? null : measureMemory(engine.factory, progress);
+  for (const c of CASES.slice(2)) if (wanted.has(c.name)) workloads.push(benchCase(c, engine.factory, progress));
 
-  const failures = checkResults(workloads, mem);
+  const failures = checkResults(workloads, memory?.engine ?? null);
   const results: BenchResults = {
     bench: 'engine', engine: engine.name, peer: peerVersion(),
-    machine: { node: process.version, cpu: os.cpus()[0]?.model ?? 'unknown', cpus: os.cpus().length, memGiB: Math.round(os.totalmem() / 2 ** 30) },
+    machine: {
+      node: process.version, cpu: os.cpus()[0]?.model ?? 'unknown', cpus: os.cpus().length, memGiB: Math.round(os.totalmem() / 2 ** 30),
+      loadAvg1mStart, loadAvg1mEnd: round2(os.loadavg()[0]!),
+    },
     seed: WORKLOAD_SEED, cancelPool: args['repeat-cancels'] ? 'repeat' : 'no-repeat',
-    workloads, engineMemory: mem, peerMemory: peerMem, timerFloor: floor,
-    checks: { ok: failures.length === 0, failures }, targets: evaluateTargets(workloads, mem), durationS: progress.elapsedS(),
+    workloads, engineMemory: memory?.engine ?? null, peerMemory: memory?.peer ?? null, timerFloor: floor,
+    checks: { ok: failures.length === 0, failures }, targets: evaluateTargets(workloads, memory?.engine ?? null), durationS: progress.elapsedS(),
   };
   printReport(results);
   if (failures.length > 0) process.exitCode = 1;
