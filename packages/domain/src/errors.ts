@@ -22,6 +22,7 @@ export const ERRORS = {
   UNSUPPORTED_OPERATION: spec(-1020, 'This operation is not supported.'),
   INVALID_TIMESTAMP: spec(-1021, 'Timestamp for this request is outside of the recvWindow.'),
   INVALID_SIGNATURE: spec(-1022, 'Signature for this request is not valid.'),
+  NOT_FOUND: spec(-1099, 'Not found, unauthenticated, or unauthorized.', 404),
   // -11xx: request content
   ILLEGAL_CHARS: spec(-1100, 'Illegal characters found in a parameter.'),
   TOO_MANY_PARAMETERS: spec(-1101, 'Duplicate values for a parameter detected.'),
@@ -40,6 +41,8 @@ export const ERRORS = {
   BAD_SYMBOL: spec(-1121, 'Invalid symbol.'),
   INVALID_PARAMETER: spec(-1130, 'Invalid data sent for a parameter.'),
   INVALID_STP_MODE: spec(-1130, 'Invalid selfTradePreventionMode.'),
+  BAD_RECV_WINDOW: spec(-1131, 'recvWindow must be less than 60000'),
+  REQUEST_TOO_LARGE: spec(-1104, 'Request body is too large.', 413),
   // -1013: filters (PRICE_FILTER, LOT_SIZE, NOTIONAL, MARKET_LOT_SIZE, MAX_NUM_ORDERS)
   FILTER_PRICE: spec(-1013, 'Filter failure: PRICE_FILTER'),
   FILTER_LOT_SIZE: spec(-1013, 'Filter failure: LOT_SIZE'),
