@@ -7,15 +7,13 @@ import { DISTANCE_MAX_TICKS, DISTANCE_MIN_TICKS, LIMIT_MAX_LOTS, MARKET_MAX_LOTS
  * - minNotional 1 unit: a 1-lot order near 100 USDT is worth 0.001 USDT on BTCUSDT, far under
  *   the default 5 USDT;
  * - maxNumOrders 100,000: 1,000,000 resting orders over 100 users is 10,000 each;
- * - maxNotional 1,000,000 USDT: the default 9,000,000 (9e14 units) fails compileMarket's own
- *   bound (MAX_SAFE_INTEGER / 16 ≈ 5.6e14), and the workload's largest order is worth ~20 USDT;
  * - self-trade prevention NONE: the peer has none, and with 100 users 1% of matches would be
  *   self-trades that EXPIRE_MAKER turns into expiries, so the two books would drift apart.
  */
 export function benchMarkets(symbolCount: number): MarketConfig[] {
   if (symbolCount < 1 || symbolCount > DEFAULT_MARKETS.length) throw new Error(`symbolCount must be 1..${DEFAULT_MARKETS.length}`);
   const markets = DEFAULT_MARKETS.slice(0, symbolCount).map((m) => ({
-    ...m, minNotional: '0.00000001', maxNotional: '1000000', maxNumOrders: 100_000, defaultStpMode: 'NONE' as const,
+    ...m, minNotional: '0.00000001', maxNumOrders: 100_000, defaultStpMode: 'NONE' as const,
   }));
   assertWorkloadFits(markets);
   return markets;
