@@ -29,14 +29,12 @@ export class BookSide {
     level = new Level(priceTicks);
     this.levels.set(priceTicks, level);
     const prices = this.prices;
-    // Walk back from the best end: new levels usually land near the top of the book.
-    let i = prices.length;
-    while (i > 0 && this.better(prices[i - 1]!, priceTicks)) i--;
-    if (i === prices.length) {
-      prices.push(priceTicks);
+    const n = prices.length;
+    if (n === 0 || this.better(priceTicks, prices[n - 1]!)) {
+      prices.push(priceTicks); // a new best price: the common case near the top of the book
       this.best = level;
     } else {
-      prices.splice(i, 0, priceTicks);
+      prices.splice(this.insertionIndex(priceTicks), 0, priceTicks);
     }
     return level;
   }
@@ -53,6 +51,19 @@ export class BookSide {
     }
     const i = this.indexOf(level.priceTicks);
     if (i >= 0) prices.splice(i, 1);
+  }
+
+  /** First index whose price is better than `priceTicks` (binary search, O(log levels)). */
+  private insertionIndex(priceTicks: number): number {
+    const prices = this.prices;
+    let lo = 0;
+    let hi = prices.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.better(prices[mid]!, priceTicks)) hi = mid;
+      else lo = mid + 1;
+    }
+    return lo;
   }
 
   /** Binary search; prices are monotonic (ascending for bids, descending for asks). */
