@@ -60,6 +60,7 @@ export const ERRORS = {
   NO_SUCH_ORDER: spec(-2013, 'Order does not exist.'),
   BAD_API_KEY_FMT: spec(-2014, 'API-key format invalid.'),
   REJECTED_MBX_KEY: spec(-2015, 'Invalid API-key, IP, or permissions for action.', 401),
+  CANCEL_REPLACE_PARTIAL: spec(-2021, 'Order cancel-replace partially failed.', 409),
   CANCEL_REPLACE_FAILED: spec(-2022, 'Order cancel-replace failed.'),
   // Matchbox account commands (users, keys, funds); codes in Binance's unused -40xx range
   UNKNOWN_USER: spec(-4001, 'Unknown user.'),
