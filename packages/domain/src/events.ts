@@ -42,6 +42,7 @@ export interface OrderEvent {
   /** Whether the order is on the book (false for untriggered stops and finished orders). */
   readonly isWorking: boolean;
   readonly createdTs: number;
+  /** When the order started working (placement, or its trigger); -1 for an untriggered stop. */
   readonly workingTs: number;
   /** For TRADE_PREVENTION: the other order and the quantity that did not trade. */
   readonly preventedMatchId: number;
@@ -76,7 +77,7 @@ export interface BalanceEvent {
   readonly lockedUnits: number;
   readonly deltaFreeUnits: number;
   readonly deltaLockedUnits: number;
-  /** What caused it: the command type (place, cancel, deposit, …) or 'trigger'. */
+  /** What caused it: the command type (place, cancel, deposit, …); stop fills carry the command that triggered them. */
   readonly cause: string;
 }
 

@@ -139,10 +139,16 @@ function fill(s: EngineState, ms: MarketState, book: BookSide, level: Level, t: 
   if (buyerFee > 0) s.credit(s.feeAccount, bi, buyerFee);
   if (sellerFee > 0) s.credit(s.feeAccount, qi, sellerFee);
 
-  // A quote-sized order is complete once less than one more lot at this price is left to trade.
+  // A quote-sized order is complete (FILLED) once what is left cannot trade one more lot at the
+  // price it would trade at next: this level if it still has quantity, else the next level.
   if ((t.flags & F_BY_QUOTE) !== 0) {
     const left = takerBuys ? t.lockedUnits : t.origLots - t.cumQuoteUnits;
-    if (left < p * m.quotePerTickLot) t.remainingLots = 0;
+    let nextP = p;
+    if (maker.remainingLots === 0 && level.count === 1) {
+      const n = book.prices.length;
+      nextP = n >= 2 ? book.prices[n - 2]! : 0; // 0: the book is exhausted, the order expires
+    }
+    if (nextP !== 0 && left < nextP * m.quotePerTickLot) t.remainingLots = 0;
   }
 
   s.out.push({
@@ -290,6 +296,7 @@ export function runTriggers(s: EngineState, ms: MarketState): void {
     if (hit === null) return;
     const o = hit.order;
     o.flags |= F_TRIGGERED;
+    o.workingTs = s.ts;
     s.pushOrder(o, 'TRIGGERED', 'NEW', true, 0, 0, 0, 0, false, 0, '', 0, 0, 0);
     execute(s, ms, s.accounts.get(o.userId)!, o);
   }

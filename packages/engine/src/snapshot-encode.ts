@@ -42,6 +42,7 @@ function writeOrder(w: ByteWriter, o: Order): void {
   w.uint(o.lockedUnits);
   w.str(o.clientOrderId);
   w.uint(o.createdTs);
+  w.uint(o.workingTs + 1); // -1 (untriggered stop) encodes as 0
 }
 
 

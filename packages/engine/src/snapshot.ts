@@ -30,7 +30,8 @@ function readOrder(r: ByteReader): Order {
   const cumQuoteUnits = r.uint();
   const lockedUnits = r.uint();
   const clientOrderId = r.str();
-  const o = new Order(orderId, userId, flags, priceTicks, stopPriceTicks, origLots, clientOrderId, r.uint());
+  const createdTs = r.uint();
+  const o = new Order(orderId, userId, flags, priceTicks, stopPriceTicks, origLots, clientOrderId, createdTs, r.uint() - 1);
   o.remainingLots = remainingLots;
   o.executedLots = executedLots;
   o.cumQuoteUnits = cumQuoteUnits;

@@ -150,7 +150,7 @@ export class EngineState {
       origQtyLots: byQuote ? o.executedLots : o.origLots, origQuoteUnits: byQuote ? o.origLots : 0,
       execType, status, executedLots: o.executedLots, cumQuoteUnits: o.cumQuoteUnits,
       lastLots, lastPriceTicks, lastQuoteUnits, tradeId, isMaker, commissionUnits, commissionAsset,
-      isWorking, createdTs: o.createdTs, workingTs: this.ts, preventedMatchId, preventedLots, counterOrderId,
+      isWorking, createdTs: o.createdTs, workingTs: o.workingTs, preventedMatchId, preventedLots, counterOrderId,
     });
   }
 

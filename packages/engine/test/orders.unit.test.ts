@@ -222,3 +222,33 @@ describe('client order ids', () => {
     expect(rejected(sim.place({ userId: a, side: 'BUY', priceTicks: P(98), qtyLots: Q(1), clientOrderId: 'dup' }))).toBeUndefined();
   });
 });
+
+describe('quote-quantity market orders end FILLED when the rest cannot buy a lot at the next price', () => {
+  test('the same execution reports the same status whatever the unusable remainder', () => {
+    for (const budget of [505_000_000, 510_000_005]) {
+      const sim = new Sim();
+      const a = sim.user('a', { BTC: 1 * U });
+      const b = sim.user('b', { USDT: 100 * U });
+      sim.place({ userId: a, side: 'SELL', priceTicks: 1_000_000, qtyLots: 50 });
+      sim.place({ userId: a, side: 'SELL', priceTicks: 1_000_001, qtyLots: 100 });
+      const ev = sim.place({ userId: b, side: 'BUY', type: 'MARKET', timeInForce: undefined, quoteQtyUnits: budget });
+      expect(lastOf(ev, 3)).toMatchObject({ status: 'FILLED', executedLots: 50, cumQuoteUnits: 500_000_000 });
+      expect(sim.balance(b, 'USDT')).toEqual({ free: 100 * U - 500_000_000, locked: 0 });
+    }
+  });
+
+  test('workingTs is the placement time for orders and the trigger time for stops', () => {
+    const sim = new Sim();
+    const a = sim.user('a', { BTC: 10 * U, USDT: 10_000 * U });
+    const b = sim.user('b', { BTC: 10 * U, USDT: 10_000 * U });
+    const placed = orders(sim.place({ userId: a, side: 'BUY', priceTicks: P(100), qtyLots: Q(1) }))[0]!;
+    const fill = sim.place({ userId: b, side: 'SELL', priceTicks: P(100), qtyLots: Q(0.5) });
+    expect(lastOf(fill, placed.orderId)!.workingTs).toBe(placed.createdTs);
+    sim.place({ userId: b, side: 'SELL', priceTicks: P(100), qtyLots: Q(0.5) }); // the bid is gone, last price 100
+    const stop = orders(sim.place({ userId: a, side: 'SELL', type: 'STOP_LOSS', timeInForce: undefined, stopPriceTicks: P(99), qtyLots: Q(0.1) }))[0]!;
+    expect(stop.workingTs).toBe(-1);
+    sim.place({ userId: b, side: 'BUY', priceTicks: P(99), qtyLots: Q(0.1) });
+    const trig = sim.place({ userId: b, side: 'SELL', priceTicks: P(99), qtyLots: Q(0.1), stpMode: 'NONE' });
+    expect(orders(trig).find((o) => o.orderId === stop.orderId && o.execType === 'TRIGGERED')!.workingTs).toBe(sim.ts);
+  });
+});
