@@ -47,7 +47,8 @@ export function printReport(r: BenchResults): void {
   const out: string[] = [];
   const first = r.workloads[0];
   out.push('', `bench:engine — ${int(first?.commands ?? 0)} commands per workload, seed ${r.seed}, 100 users, mid 10,000 ticks (BENCHMARKS.md mixes; cancel pool: ${r.cancelPool})`);
-  out.push(`engine: ${r.engine}   peer: ${r.peer} (matching only, same stream, same process)`);
+  out.push(`engine: ${r.engine} at ${r.engineRevision}`);
+  out.push(`peer: ${r.peer} (matching only, same stream, same process)`);
   const busy = Math.max(r.machine.loadAvg1mStart, r.machine.loadAvg1mEnd) > r.machine.cpus / 2 ? ' — the machine was busy: figures are noisy' : '';
   out.push(`machine: ${r.machine.cpus} × ${r.machine.cpu}, ${r.machine.memGiB} GiB, Node ${r.machine.node}; `
     + `load average (1 min) ${r.machine.loadAvg1mStart} at start, ${r.machine.loadAvg1mEnd} at end${busy}`, '');

@@ -35,6 +35,8 @@ export interface TargetResult { readonly name: string; readonly value: number | 
 export interface BenchResults {
   readonly bench: 'engine';
   readonly engine: string;
+  /** Git commit of the measured engine, flagged when the working tree had changes. */
+  readonly engineRevision: string;
   readonly peer: string;
   readonly machine: {
     readonly node: string; readonly cpu: string; readonly cpus: number; readonly memGiB: number;
