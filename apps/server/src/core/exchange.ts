@@ -1,0 +1,129 @@
+import type { Logger } from 'pino';
+import type { Command, MarketConfig } from '@matchbox/domain';
+import type { Engine } from '@matchbox/engine';
+import {
+  FileJournal, FileSnapshotStore, InlineSnapshotter, MemoryLog, MemorySnapshotStore, PgSnapshotStore, RedisStreamLog, Sequencer,
+  decodeEventBatch, matchboxEngineCodec, recover,
+  type Accepted, type CommandLog, type EventLog, type SnapshotStore,
+} from '@matchbox/log';
+import type { History } from '../history/history.ts';
+import { MemoryHistory } from '../history/memory-history.ts';
+
+/** Where the log and snapshots live. */
+export type Storage =
+  | { readonly kind: 'memory' }
+  | { readonly kind: 'files'; readonly dataDir: string }
+  | { readonly kind: 'redis-pg'; readonly redisUrl: string; readonly databaseUrl: string; readonly prefix: string; readonly snapshotTable?: string };
+
+export interface ExchangeOptions {
+  readonly storage: Storage;
+  readonly markets: readonly MarketConfig[];
+  readonly logger?: Logger;
+  readonly snapshotEveryCommands?: number;
+  readonly snapshotEveryMs?: number;
+  readonly intakeCapacity?: number;
+  readonly history?: History;
+}
+
+export interface ExchangeHealth {
+  readonly ok: boolean;
+  readonly lastSeq: number;
+  readonly durableSeq: number;
+  readonly problem?: string;
+}
+
+/**
+ * The exchange in one process — the whole pipeline of DESIGN.md in one place:
+ *
+ *   gateway ─submit→ Sequencer ─apply→ Engine ─events→ command log + event log (group commit)
+ *                                                     └→ ack → History projection → HTTP answer
+ *
+ * `submit` resolves once the command and its events are durable, and only after the history
+ * projection has seen them, so a client reads its own writes. The engine is also the read side
+ * for live state (books, balances, keys); it may be a batch ahead of the log (applied, fsync in
+ * flight) — the same few milliseconds any exchange shows between matching and acknowledging.
+ */
+export class Exchange {
+  private failure: string | null = null;
+
+  private constructor(
+    readonly engine: Engine,
+    readonly history: History,
+    private readonly sequencer: Sequencer<Engine>,
+    private readonly closers: (() => Promise<void>)[],
+  ) {
+    void sequencer.failed.then((err) => { this.failure = err.message; });
+  }
+
+  static async open(opts: ExchangeOptions): Promise<Exchange> {
+    const codec = matchboxEngineCodec(opts.markets);
+    const { commandLog, eventLog, snapshots } = await openStorage(opts.storage);
+    const closers = [() => commandLog.close(), () => eventLog.close(), () => snapshots.close()];
+    try {
+      const recovered = await recover({ commandLog, eventLog, snapshots, codec, ...(opts.logger ? { logger: opts.logger } : {}) });
+      const engine = recovered.engine;
+      const history = opts.history ?? new MemoryHistory();
+      await replayHistory(eventLog, history);
+      const sequencer = new Sequencer<Engine>({
+        engine, commandLog, eventLog, snapshots, snapshotter: new InlineSnapshotter(() => engine, codec),
+        ...(opts.logger ? { logger: opts.logger } : {}),
+        ...(opts.snapshotEveryCommands ? { snapshotEveryCommands: opts.snapshotEveryCommands } : {}),
+        ...(opts.snapshotEveryMs ? { snapshotEveryMs: opts.snapshotEveryMs } : {}),
+        ...(opts.intakeCapacity ? { intakeCapacity: opts.intakeCapacity } : {}),
+      });
+      sequencer.start();
+      return new Exchange(engine, history, sequencer, closers);
+    } catch (err) {
+      await Promise.allSettled(closers.map((c) => c()));
+      throw err;
+    }
+  }
+
+  /** Resolves once durable and projected; rejects with BusyError / SequencerFailedError / SequencerClosedError. */
+  submit(command: Command): Promise<Accepted> {
+    return this.sequencer.submit(command).then((acc) => {
+      this.history.apply(acc.seq, acc.tsMs, acc.events);
+      return acc;
+    });
+  }
+
+  health(): ExchangeHealth {
+    const s = this.sequencer.stats();
+    return { ok: this.failure === null, lastSeq: s.lastSeq, durableSeq: s.durableSeq, ...(this.failure ? { problem: this.failure } : {}) };
+  }
+
+  /** Drains queued commands, takes a final snapshot, closes the logs. */
+  async close(): Promise<void> {
+    await this.sequencer.close();
+    for (const c of this.closers) await c();
+  }
+}
+
+async function openStorage(s: Storage): Promise<{ commandLog: CommandLog; eventLog: EventLog; snapshots: SnapshotStore }> {
+  if (s.kind === 'memory') return { commandLog: new MemoryLog(), eventLog: new MemoryLog(), snapshots: new MemorySnapshotStore() };
+  if (s.kind === 'files') {
+    const commandLog = await FileJournal.open({ dir: `${s.dataDir}/commands` });
+    const eventLog = await FileJournal.open({ dir: `${s.dataDir}/events` });
+    const snapshots = await FileSnapshotStore.open({ dir: `${s.dataDir}/snapshots` });
+    return { commandLog, eventLog, snapshots };
+  }
+  const commandLog = await RedisStreamLog.open({ redis: s.redisUrl, prefix: `${s.prefix}:commands` });
+  const eventLog = await RedisStreamLog.open({ redis: s.redisUrl, prefix: `${s.prefix}:events` });
+  const snapshots = await PgSnapshotStore.open({ connection: s.databaseUrl, ...(s.snapshotTable ? { table: s.snapshotTable } : {}) });
+  return { commandLog, eventLog, snapshots };
+}
+
+/** Rebuilds the history projection from what the event log still holds. */
+async function replayHistory(eventLog: EventLog, history: History): Promise<void> {
+  let after = 0;
+  for (;;) {
+    const entries = await eventLog.read(after, 256);
+    if (entries.length === 0) return;
+    for (const entry of entries) {
+      const batch = decodeEventBatch(entry.payload);
+      const first = entry.seq - batch.events.length + 1;
+      batch.events.forEach((events, i) => history.apply(first + i, batch.tsMs, events));
+      after = entry.seq;
+    }
+  }
+}

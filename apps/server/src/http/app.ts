@@ -1,0 +1,132 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import formbody from '@fastify/formbody';
+import { Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { ERRORS } from '@matchbox/domain';
+import type { SecretBox } from '../security/secret-box.ts';
+import { SessionTokens } from '../security/sessions.ts';
+import { ApiError } from './api-error.ts';
+import { GatewayContext, type ExchangePort } from './context.ts';
+import { DEFAULT_RATE_LIMITS, RateLimiter, type RateLimitConfig } from './rate-limits.ts';
+import { accountRoutes } from './routes/account.ts';
+import { marketDataRoutes } from './routes/market-data.ts';
+import { orderRoutes } from './routes/orders.ts';
+import { userRoutes } from './routes/users.ts';
+
+export interface AppDeps {
+  readonly exchange: ExchangePort;
+  readonly secrets: SecretBox;
+  /** POST /api/v1/dev/* (free money): on in embedded mode, off in production unless DEV_FAUCET=1. */
+  readonly devFaucet: boolean;
+  readonly rateLimits?: Partial<RateLimitConfig>;
+  readonly bodyLimitBytes?: number;
+  readonly clock?: () => number;
+  readonly logger?: FastifyBaseLogger | boolean;
+  /** Collect process metrics (CPU, memory, event loop) too; off in tests. */
+  readonly processMetrics?: boolean;
+  readonly trustProxy?: boolean;
+  readonly secureCookies?: boolean;
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig { weight?: number }
+}
+
+/**
+ * The gateway as a Fastify app, one plugin per domain: market data, orders, account,
+ * users/keys (+ dev faucet), operations (health, metrics). Tests drive it with `app.inject()`.
+ * Every error leaves as Binance's `{code, msg}` with the catalogue's HTTP status; never a stack.
+ */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const clock = deps.clock ?? Date.now;
+  const limits: RateLimitConfig = { ...DEFAULT_RATE_LIMITS, ...deps.rateLimits };
+  const limiter = new RateLimiter(limits, clock);
+  const ctx = new GatewayContext(deps.exchange, deps.secrets, new SessionTokens(deps.secrets, clock), limiter, clock);
+  const options: FastifyServerOptions = {
+    bodyLimit: deps.bodyLimitBytes ?? 64 * 1024, trustProxy: deps.trustProxy ?? false, routerOptions: { maxParamLength: 200 },
+    ...(typeof deps.logger === 'boolean' ? { logger: deps.logger } : deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
+  };
+  const app = Fastify(options) as unknown as FastifyInstance;
+  const metrics = setupMetrics(app, deps);
+
+  app.addHook('onRequest', async (req, reply) => {
+    // Weight is charged before any work, so an over-limit client costs almost nothing.
+    const weight = req.routeOptions.config.weight ?? 1;
+    try {
+      limiter.chargeIp(req.ip, weight);
+    } finally {
+      void reply.header('X-MBX-USED-WEIGHT-1M', String(limiter.usedIpWeight(req.ip)));
+    }
+  });
+
+  app.setErrorHandler((err, req, reply) => {
+    const e = toApiError(err as Error & { statusCode?: number; code?: string });
+    if (e.http >= 500) req.log.error({ err }, 'request failed');
+    if (e.retryAfterSec !== undefined) void reply.header('Retry-After', String(e.retryAfterSec));
+    void reply.header('X-MBX-USED-WEIGHT-1M', String(limiter.usedIpWeight(req.ip)));
+    return reply.code(e.http).send(e.body());
+  });
+  app.setNotFoundHandler((req, reply) => {
+    void reply.header('X-MBX-USED-WEIGHT-1M', String(limiter.usedIpWeight(req.ip)));
+    return reply.code(404).send(new ApiError('NOT_FOUND').body());
+  });
+
+  // Binance endpoints: the body is read as the raw string it was signed as.
+  await app.register(async (v3) => {
+    v3.removeAllContentTypeParsers();
+    v3.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
+    marketDataRoutes(v3, ctx, limits);
+    orderRoutes(v3, ctx);
+    accountRoutes(v3, ctx);
+  });
+  // Matchbox's own JSON endpoints (users, keys, dev faucet); forms accepted too.
+  await app.register(async (v1) => {
+    await v1.register(formbody);
+    userRoutes(v1, ctx, { devFaucet: deps.devFaucet, secureCookies: deps.secureCookies ?? false });
+  });
+
+  app.get('/health', { config: { weight: 0 } }, async (_req, reply) => {
+    const h = deps.exchange.health();
+    return reply.code(h.ok ? 200 : 503).send({ status: h.ok ? 'ok' : 'failed', ...h });
+  });
+  app.get('/metrics', { config: { weight: 0 } }, async (_req, reply) => {
+    return reply.type(metrics.contentType).send(await metrics.metrics());
+  });
+  return app;
+}
+
+function setupMetrics(app: FastifyInstance, deps: AppDeps): Registry {
+  const registry = new Registry();
+  if (deps.processMetrics) collectDefaultMetrics({ register: registry });
+  const latency = new Histogram({
+    name: 'matchbox_http_request_duration_seconds', help: 'HTTP request latency by route and status',
+    labelNames: ['method', 'route', 'status'], registers: [registry],
+    buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+  });
+  app.addHook('onResponse', async (req, reply) => {
+    latency.observe({ method: req.method, route: req.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+  });
+  new Gauge({
+    name: 'matchbox_log_seq', help: 'Sequence numbers: last applied and last durable', labelNames: ['kind'], registers: [registry],
+    collect() {
+      const h = deps.exchange.health();
+      this.set({ kind: 'applied' }, h.lastSeq);
+      this.set({ kind: 'durable' }, h.durableSeq);
+    },
+  });
+  return registry;
+}
+
+/** Anything thrown becomes a catalogue error; unknown failures are -1000 without details. */
+function toApiError(err: Error & { statusCode?: number; code?: string }): ApiError {
+  if (err instanceof ApiError) return err;
+  switch (err.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE': return new ApiError('REQUEST_TOO_LARGE');
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY': return new ApiError('MANDATORY_PARAM_EMPTY_OR_MALFORMED', 'The request body is not valid JSON.');
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE': return new ApiError('INVALID_PARAMETER', 'Unsupported Content-Type.', undefined, 415);
+    default: break;
+  }
+  const status = err.statusCode ?? 500;
+  if (status >= 400 && status < 500) return new ApiError('INVALID_PARAMETER', ERRORS.INVALID_PARAMETER.msg, undefined, status);
+  return new ApiError('UNKNOWN');
+}

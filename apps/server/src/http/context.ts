@@ -1,0 +1,187 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Command, Market, Permission } from '@matchbox/domain';
+import type { Engine } from '@matchbox/engine';
+import { BusyError, SequencerClosedError, SequencerFailedError, type Accepted } from '@matchbox/log';
+import type { ExchangeHealth } from '../core/exchange.ts';
+import type { HistoryReader } from '../history/history.ts';
+import type { SecretBox } from '../security/secret-box.ts';
+import { SESSION_COOKIE, type SessionTokens } from '../security/sessions.ts';
+import { ApiError, illegal } from './api-error.ts';
+import { Params } from './params.ts';
+import type { RateLimiter } from './rate-limits.ts';
+
+/** What the gateway needs from the exchange core (the in-process `Exchange` fits it). */
+export interface ExchangePort {
+  readonly engine: Engine;
+  readonly history: HistoryReader;
+  submit(command: Command): Promise<Accepted>;
+  health(): ExchangeHealth;
+}
+
+export interface Auth {
+  readonly userId: number;
+  readonly apiKey: string;
+}
+
+export interface Call {
+  readonly req: FastifyRequest;
+  readonly reply: FastifyReply;
+  readonly p: Params;
+  /** Set for signed endpoints. */
+  readonly auth: Auth;
+}
+
+export interface RouteOptions {
+  readonly weight: number;
+  /** Signed endpoint needing this key permission. */
+  readonly signed?: Permission;
+}
+
+const API_KEY_RE = /^[A-Za-z0-9]{16,128}$/;
+const SIGNATURE_RE = /^[0-9a-fA-F]{64}$/;
+const SYMBOL_RE = /^[A-Z0-9-_.]{1,20}$/;
+const SYMBOLS_RE = /^\[("[A-Z0-9-_.]{1,20}"(,"[A-Z0-9-_.]{1,20}")*)?\]$/;
+const SECRET_CACHE_MAX = 10_000;
+const NO_AUTH: Auth = { userId: 0, apiKey: '' };
+
+/** Shared by the route plugins: auth, parameters, rate limits and the road to the sequencer. */
+export class GatewayContext {
+  private readonly secretCache = new Map<string, string>();
+
+  constructor(
+    readonly exchange: ExchangePort,
+    readonly box: SecretBox,
+    readonly sessions: SessionTokens,
+    readonly limiter: RateLimiter,
+    readonly clock: () => number,
+  ) {}
+
+  get engine(): Engine { return this.exchange.engine; }
+  get history(): HistoryReader { return this.exchange.history; }
+
+  /** Registers a Binance-style endpoint: weight, optional signature, parameters, JSON answer. */
+  route(app: FastifyInstance, method: 'GET' | 'POST' | 'DELETE' | 'PUT', url: string, opts: RouteOptions,
+    handler: (call: Call) => unknown): void {
+    app.route({
+      method, url, config: { weight: opts.weight },
+      handler: async (req, reply) => {
+        const p = Params.parse(rawQuery(req), typeof req.body === 'string' ? req.body : '');
+        const auth = opts.signed ? this.authenticate(req, p, opts.signed, opts.weight) : NO_AUTH;
+        return handler({ req, reply, p, auth });
+      },
+    });
+  }
+
+  /**
+   * Binance's SIGNED rules: key in X-MBX-APIKEY; timestamp within recvWindow; signature = hex
+   * HMAC-SHA256(secret, query string + body exactly as sent, minus the signature parameter),
+   * compared in constant time; then the key's permission.
+   */
+  authenticate(req: FastifyRequest, p: Params, permission: Permission, weight: number): Auth {
+    const key = req.headers['x-mbx-apikey'];
+    if (typeof key !== 'string' || !API_KEY_RE.test(key)) throw new ApiError('BAD_API_KEY_FMT');
+    const rec = this.engine.apiKey(key);
+    if (rec === undefined) throw new ApiError('REJECTED_MBX_KEY');
+    const timestamp = p.requiredInt('timestamp');
+    const recvWindow = p.optionalInt('recvWindow') ?? 5000;
+    if (recvWindow > 60_000) throw new ApiError('BAD_RECV_WINDOW');
+    const now = this.clock();
+    if (!(timestamp < now + 1000 && now - timestamp <= recvWindow)) throw new ApiError('INVALID_TIMESTAMP');
+    const signature = p.required('signature');
+    if (!SIGNATURE_RE.test(signature)) throw new ApiError('INVALID_SIGNATURE');
+    const expected = createHmac('sha256', this.secretOf(key, rec.secretEnc)).update(signedPayload(rawQuery(req), typeof req.body === 'string' ? req.body : '')).digest();
+    if (!timingSafeEqual(Buffer.from(signature, 'hex'), expected)) throw new ApiError('INVALID_SIGNATURE');
+    if (!rec.permissions.includes(permission)) throw new ApiError('REJECTED_MBX_KEY');
+    this.limiter.chargeKey(key, weight);
+    return { userId: rec.userId, apiKey: key };
+  }
+
+  private secretOf(apiKey: string, sealed: string): string {
+    const cached = this.secretCache.get(apiKey);
+    if (cached !== undefined) return cached;
+    let secret: string;
+    try {
+      secret = this.box.open(apiKey, sealed);
+    } catch {
+      // Sealed under another server key: the key is unusable here, exactly like an unknown one.
+      throw new ApiError('REJECTED_MBX_KEY');
+    }
+    if (this.secretCache.size >= SECRET_CACHE_MAX) this.secretCache.clear();
+    this.secretCache.set(apiKey, secret);
+    return secret;
+  }
+
+  forgetSecret(apiKey: string): void {
+    this.secretCache.delete(apiKey);
+  }
+
+  /** Web-UI session (bearer token or cookie) → user id; -1002 otherwise. */
+  sessionUser(req: FastifyRequest): number {
+    const h = req.headers.authorization;
+    let token: string | undefined;
+    if (typeof h === 'string' && h.startsWith('Bearer ')) token = h.slice(7).trim();
+    else token = cookie(req.headers.cookie, SESSION_COOKIE);
+    const userId = token === undefined ? null : this.sessions.verify(token);
+    if (userId === null || !this.engine.accounts.has(userId)) throw new ApiError('UNAUTHORIZED');
+    return userId;
+  }
+
+  market(p: Params, name = 'symbol'): Market {
+    return this.marketOf(p.required(name), name);
+  }
+
+  marketOf(symbol: string, name = 'symbol'): Market {
+    if (!SYMBOL_RE.test(symbol)) throw illegal(name, '^[A-Z0-9-_.]{1,20}$');
+    const ms = this.engine.market(symbol);
+    if (ms === undefined) throw new ApiError('BAD_SYMBOL');
+    return ms.market;
+  }
+
+  /** `symbol`, or `symbols=["A","B"]`, or neither (all markets). */
+  marketsParam(p: Params): { markets: Market[]; single: boolean } {
+    const one = p.optional('symbol');
+    const many = p.optional('symbols');
+    if (one !== undefined && many !== undefined) throw new ApiError('INVALID_PARAMETER', 'Combination of optional parameters invalid.');
+    if (one !== undefined) return { markets: [this.marketOf(one)], single: true };
+    if (many !== undefined) {
+      if (!SYMBOLS_RE.test(many)) throw illegal('symbols', '^\\[("[A-Z0-9-_.]{1,20}"(,"[A-Z0-9-_.]{1,20}"){0,}){0,1}\\]$');
+      const list = JSON.parse(many) as string[];
+      if (list.length === 0 || list.length > 100) throw new ApiError('INVALID_PARAMETER', "Invalid value for parameter 'symbols'.");
+      return { markets: [...new Set(list)].map((s) => this.marketOf(s, 'symbols')), single: false };
+    }
+    return { markets: this.engine.markets.map((ms) => ms.market), single: false };
+  }
+
+  /** Submits a command and waits until it is durable; maps intake failures to Binance errors. */
+  async submit(command: Command): Promise<Accepted> {
+    try {
+      return await this.exchange.submit(command);
+    } catch (err) {
+      if (err instanceof BusyError || err instanceof SequencerClosedError) throw new ApiError('SERVER_BUSY');
+      if (err instanceof SequencerFailedError) throw new ApiError('TIMEOUT');
+      throw err;
+    }
+  }
+}
+
+export function rawQuery(req: FastifyRequest): string {
+  const url = req.raw.url ?? '';
+  const q = url.indexOf('?');
+  return q < 0 ? '' : url.slice(q + 1);
+}
+
+/** Query string + body as sent, without the `signature=…` parameter (Binance's totalParams). */
+export function signedPayload(query: string, body: string): string {
+  const strip = (s: string): string => s.split('&').filter((part) => !part.startsWith('signature=')).join('&');
+  return strip(query) + strip(body);
+}
+
+function cookie(header: string | undefined, name: string): string | undefined {
+  if (header === undefined) return undefined;
+  for (const part of header.split(';')) {
+    const [k, ...v] = part.trim().split('=');
+    if (k === name) return v.join('=');
+  }
+  return undefined;
+}
