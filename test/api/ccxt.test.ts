@@ -27,7 +27,7 @@ describe('ccxt binance against Matchbox (embedded)', () => {
     expect(m).toMatchObject({ id: 'BTCUSDT', base: 'BTC', quote: 'USDT', spot: true, active: true });
     expect(m.precision).toMatchObject({ price: 0.01, amount: 0.00001 });
     expect(m.limits.cost?.min).toBe(5);
-    expect(Object.keys(alice.markets).sort()).toEqual(['BTC/USDT', 'ETH/USDT', 'SOL/USDT']);
+    expect(Object.keys(alice.markets ?? {}).sort()).toEqual(['BTC/USDT', 'ETH/USDT', 'SOL/USDT']);
     const time = await alice.fetchTime();
     expect(Math.abs((time ?? 0) - Date.now())).toBeLessThan(5000);
   });
@@ -73,17 +73,17 @@ describe('ccxt binance against Matchbox (embedded)', () => {
   it('fetches orders by id and client id, lists, cancels, edits, and my trades', async () => {
     const o = await alice.createOrder('ETH/USDT', 'limit', 'sell', 1, 2000, { clientOrderId: 'alice-eth-1' });
     expect(o.clientOrderId).toBe('alice-eth-1');
-    expect((await alice.fetchOrder(o.id, 'ETH/USDT')).status).toBe('open');
+    expect((await alice.fetchOrder(o.id!, 'ETH/USDT')).status).toBe('open');
     expect((await alice.fetchOrder('', 'ETH/USDT', { origClientOrderId: 'alice-eth-1' })).id).toBe(o.id);
     expect((await alice.fetchOpenOrders('ETH/USDT')).map((x) => x.id)).toEqual([o.id]);
     expect((await alice.fetchOpenOrders()).length).toBe(2);
 
-    const edited = await alice.editOrder(o.id, 'ETH/USDT', 'limit', 'sell', 2, 2100);
+    const edited = await alice.editOrder(o.id!, 'ETH/USDT', 'limit', 'sell', 2, 2100);
     expect(edited).toMatchObject({ status: 'open', price: 2100, amount: 2 });
-    expect((await alice.fetchOrder(o.id, 'ETH/USDT')).status).toBe('canceled');
+    expect((await alice.fetchOrder(o.id!, 'ETH/USDT')).status).toBe('canceled');
 
     await bob.createOrder('ETH/USDT', 'market', 'buy', 0.5);
-    const canceled = await alice.cancelOrder(edited.id, 'ETH/USDT');
+    const canceled = await alice.cancelOrder(edited.id!, 'ETH/USDT');
     expect(canceled).toMatchObject({ id: edited.id, status: 'canceled', filled: 0.5 });
 
     const orders = await alice.fetchOrders('ETH/USDT');
