@@ -84,6 +84,12 @@ export interface SnapshotStore {
   load(seq: number): Promise<Uint8Array>;
   /** Keeps the `keep` newest snapshots and deletes the rest. */
   prune(keep: number): Promise<void>;
+  /**
+   * Takes a snapshot that failed to load out of the listing, so it no longer counts among the
+   * kept ones (trimming relies on the oldest kept snapshot being usable). Stores that can keep
+   * the bytes aside for inspection do so.
+   */
+  discard(seq: number): Promise<void>;
   close(): Promise<void>;
 }
 

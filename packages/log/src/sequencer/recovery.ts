@@ -16,6 +16,9 @@ export interface RecoveryOptions<E extends SequencedEngine> {
   readonly onBatch?: (lastSeq: number, payload: Uint8Array) => void;
   /** Stop replaying after this seq (time travel); default: the end of the log. */
   readonly toSeq?: number;
+  /** Take snapshots that failed to verify out of the store's listing (default true; tools that
+   *  only look, like `replay`, pass false). */
+  readonly discardCorrupt?: boolean;
   readonly readBatchEntries?: number;
   readonly logger?: Logger;
 }
@@ -63,6 +66,11 @@ export async function recover<E extends SequencedEngine>(opts: RecoveryOptions<E
   const rejected: { seq: number; reason: string }[] = [];
   const logLast = await opts.commandLog.lastSeq();
   const loaded = await loadSnapshot(opts, logLast, rejected);
+  if (opts.discardCorrupt ?? true) {
+    // A corrupt snapshot left listed would count as "kept", and trimming stays only above the
+    // oldest kept one: it could let the log be trimmed past the last usable snapshot.
+    for (const r of rejected) if (!r.reason.startsWith('ahead of the log')) await opts.snapshots.discard(r.seq);
+  }
   const engine = loaded?.engine ?? opts.codec.create();
   await opts.onSnapshotLoaded?.(loaded?.bytes ?? null);
   const first = await opts.commandLog.firstSeq();

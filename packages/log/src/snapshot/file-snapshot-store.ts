@@ -104,6 +104,13 @@ export class FileSnapshotStore implements SnapshotStore {
     if (old.length > 0) await fsyncDir(this.dir);
   }
 
+  async discard(seq: number): Promise<void> {
+    await fsp.rename(this.file(seq), `${this.file(seq)}.corrupt`).catch((err: NodeJS.ErrnoException) => {
+      if (err.code !== 'ENOENT') throw err;
+    });
+    await fsyncDir(this.dir);
+  }
+
   /** Test and tooling hook: the path of a snapshot file. */
   pathOf(seq: number): string { return this.file(seq); }
 

@@ -26,6 +26,10 @@ export class MemorySnapshotStore implements SnapshotStore {
     for (const m of (await this.list()).slice(Math.max(keep, 0))) this.items.delete(m.seq);
   }
 
+  async discard(seq: number): Promise<void> {
+    this.items.delete(seq);
+  }
+
   /** Test hook: flips a byte of a stored snapshot. */
   corrupt(seq: number): void {
     const item = this.items.get(seq);

@@ -61,6 +61,10 @@ export class PgSnapshotStore implements SnapshotStore {
       `DELETE FROM ${this.table} WHERE seq NOT IN (SELECT seq FROM ${this.table} ORDER BY seq DESC LIMIT $1)`, [Math.max(keep, 0)]);
   }
 
+  async discard(seq: number): Promise<void> {
+    await this.pool.query(`DELETE FROM ${this.table} WHERE seq = $1`, [seq]);
+  }
+
   /** Test hook: flips one byte of a stored body, as a disk or a bad restore would. */
   async corrupt(seq: number): Promise<void> {
     await this.pool.query(`UPDATE ${this.table} SET body = set_byte(body, length(body) / 2, get_byte(body, length(body) / 2) # 255) WHERE seq = $1`, [seq]);

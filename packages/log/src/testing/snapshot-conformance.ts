@@ -60,6 +60,8 @@ export function describeSnapshotConformance(adapter: string, create: () => Promi
       await harness.corrupt(2);
       await expect(harness.store.load(2)).rejects.toBeInstanceOf(CorruptSnapshotError);
       expect((await harness.store.load(1)).length).toBe(5000);
+      await harness.store.discard(2);
+      expect((await harness.store.list()).map((m) => m.seq)).toEqual([1]);
     });
 
     it('prunes all but the newest N', async () => {

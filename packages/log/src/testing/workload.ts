@@ -18,6 +18,8 @@ export interface WorkloadOptions {
   readonly symbol?: string;
   /** Mid price in ticks (BTCUSDT: 0.01 USDT a tick). */
   readonly midTicks?: number;
+  /** Prefix of generated clientOrderIds, so that several runs can share one exchange. */
+  readonly cidPrefix?: string;
 }
 
 /**
@@ -30,6 +32,7 @@ export class Workload {
   private readonly users: number;
   private readonly symbol: string;
   private readonly mid: number;
+  private readonly cidPrefix: string;
   private placed = 0;
   private readonly recent: { userId: number; cid: string }[] = [];
 
@@ -38,6 +41,7 @@ export class Workload {
     this.users = opts.users ?? 50;
     this.symbol = opts.symbol ?? 'BTCUSDT';
     this.mid = opts.midTicks ?? 3_000_000;
+    this.cidPrefix = opts.cidPrefix ?? 'w';
   }
 
   /** Users 1..n (ids are assigned in order by the engine) with ample funds. */
@@ -45,8 +49,8 @@ export class Workload {
     const out: Command[] = [];
     for (let u = 1; u <= this.users; u++) {
       out.push({ t: 'createUser', username: `user${u}`, passwordHash: 'x' });
-      out.push({ t: 'deposit', userId: u, asset: 'USDT', amountUnits: 1_000_000_000_000_000 });
-      out.push({ t: 'deposit', userId: u, asset: 'BTC', amountUnits: 10_000_000_000_000 });
+      out.push({ t: 'deposit', userId: u, asset: 'USDT', amountUnits: 100_000_000_000_000 });
+      out.push({ t: 'deposit', userId: u, asset: 'BTC', amountUnits: 100_000_000_000 });
     }
     return out;
   }
@@ -66,7 +70,7 @@ export class Workload {
     if (r < 0.4) return { t: 'place', userId, symbol: this.symbol, side, type: 'MARKET', qtyLots: this.int(100, 2000) };
     const d = this.int(-5, 44);
     const priceTicks = side === 'BUY' ? this.mid - d : this.mid + d;
-    const cid = `w${++this.placed}`;
+    const cid = `${this.cidPrefix}${++this.placed}`;
     this.recent.push({ userId, cid });
     if (this.recent.length > 5000) this.recent.shift();
     return { t: 'place', userId, symbol: this.symbol, side, type: 'LIMIT', timeInForce: 'GTC', priceTicks, qtyLots: this.int(100, 1000), clientOrderId: cid };

@@ -1,0 +1,179 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Redis } from 'ioredis';
+import { checkInvariants, type Engine } from '@matchbox/engine';
+import { decodeCommandBatch, matchboxEngineCodec, type CommandLog } from '../../packages/log/src/index.ts';
+import { canonical } from './canonical.ts';
+import type { ChildConfig } from './sequencer-child.ts';
+
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const CHILD = path.join(REPO_ROOT, 'test/crash/sequencer-child.ts');
+
+export interface ReadyInfo {
+  readonly lastSeq: number;
+  readonly stateHash: string;
+  readonly invariants: string[];
+  readonly snapshotSeq: number;
+  readonly rejected: number[];
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as { port: number }).port;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+function waitFor<T>(what: string, timeoutMs: number, check: () => T | undefined, onTick?: () => string): Promise<T> {
+  const start = Date.now();
+  return new Promise((resolve, reject) => {
+    const poll = (): void => {
+      let v: T | undefined;
+      try {
+        v = check();
+      } catch (err) {
+        reject(err as Error);
+        return;
+      }
+      if (v !== undefined) resolve(v);
+      else if (Date.now() - start > timeoutMs) reject(new Error(`timed out waiting for ${what}${onTick ? `: ${onTick()}` : ''}`));
+      else setTimeout(poll, 5);
+    };
+    poll();
+  });
+}
+
+/** One sequencer child process; every ack line it prints goes into the shared `acked` map. */
+export class SequencerChild {
+  private readonly proc: ChildProcess;
+  private buffered = '';
+  private stderrTail = '';
+  private readyInfo: ReadyInfo | undefined;
+  private closedInfo: { lastSeq: number; stateHash: string } | undefined;
+  private exitCode: number | null | undefined;
+  ackedThisRun = 0;
+
+  constructor(cfg: ChildConfig, private readonly acked: Map<number, string>) {
+    this.proc = spawn(process.execPath, ['--import', 'tsx', CHILD, JSON.stringify(cfg)], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.proc.stdout!.setEncoding('utf8').on('data', (chunk: string) => this.onData(chunk));
+    this.proc.stderr!.setEncoding('utf8').on('data', (chunk: string) => { this.stderrTail = (this.stderrTail + chunk).slice(-4000); });
+    this.proc.on('exit', (code, signal) => { this.exitCode = code ?? (signal ? -1 : null); });
+  }
+
+  private onData(chunk: string): void {
+    this.buffered += chunk;
+    let nl: number;
+    while ((nl = this.buffered.indexOf('\n')) >= 0) {
+      const line = this.buffered.slice(0, nl);
+      this.buffered = this.buffered.slice(nl + 1);
+      if (line.startsWith('A ')) {
+        const sp = line.indexOf(' ', 2);
+        this.acked.set(Number(line.slice(2, sp)), line.slice(sp + 1));
+        this.ackedThisRun++;
+      } else if (line.startsWith('READY ')) this.readyInfo = JSON.parse(line.slice(6)) as ReadyInfo;
+      else if (line.startsWith('CLOSED ')) this.closedInfo = JSON.parse(line.slice(7)) as { lastSeq: number; stateHash: string };
+    }
+  }
+
+  get diagnostics(): string { return `exit=${this.exitCode} stderr: ${this.stderrTail}`; }
+
+  ready(timeoutMs = 30_000): Promise<ReadyInfo> {
+    return waitFor('READY', timeoutMs, () => this.readyInfo ?? (this.exitCode !== undefined ? (() => { throw new Error(`child exited before READY: ${this.diagnostics}`); })() : undefined), () => this.diagnostics);
+  }
+
+  /** Resolves after `n` acks this run, or when the child exits (e.g. after a Redis failure). */
+  acksOrExit(n: number, timeoutMs = 30_000): Promise<boolean> {
+    return waitFor(`${n} acks`, timeoutMs, () => (this.ackedThisRun >= n ? true : this.exitCode !== undefined ? false : undefined), () => this.diagnostics);
+  }
+
+  exited(timeoutMs = 30_000): Promise<number | null> {
+    return waitFor('exit', timeoutMs, () => this.exitCode, () => this.diagnostics);
+  }
+
+  closed(timeoutMs = 30_000): Promise<{ lastSeq: number; stateHash: string }> {
+    return waitFor('CLOSED', timeoutMs, () => this.closedInfo, () => this.diagnostics);
+  }
+
+  /** Kills exactly this process, by pid. */
+  kill(signal: NodeJS.Signals = 'SIGKILL'): void {
+    if (this.exitCode === undefined && this.proc.pid !== undefined) process.kill(this.proc.pid, signal);
+  }
+}
+
+/** A private redis-server with the production durability settings, in a temp dir on a free port. */
+export class PrivateRedis {
+  private proc: ChildProcess | null = null;
+  private exited = true;
+
+  constructor(readonly port: number, readonly dir: string) {}
+
+  async start(): Promise<void> {
+    this.proc = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--dir', this.dir, '--appendonly', 'yes',
+      '--appendfsync', 'always', '--save', '', '--protected-mode', 'no', '--loglevel', 'warning'], { stdio: 'ignore' });
+    this.exited = false;
+    this.proc.on('exit', () => { this.exited = true; });
+    const probe = new Redis({ port: this.port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    const start = Date.now();
+    for (;;) {
+      try {
+        await probe.connect();
+        // Loading the AOF answers LOADING errors until done; PING succeeds only once it is ready.
+        await probe.ping();
+        break;
+      } catch {
+        probe.disconnect();
+        if (Date.now() - start > 20_000 || this.exited) throw new Error(`redis-server on port ${this.port} did not start`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    }
+    probe.disconnect();
+  }
+
+  /** SIGKILL (crash) or SIGTERM (clean stop) of exactly this server, by pid; waits for exit. */
+  async stop(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+    if (!this.proc || this.exited) return;
+    process.kill(this.proc.pid!, signal);
+    await waitFor('redis-server exit', 20_000, () => (this.exited ? true : undefined));
+  }
+}
+
+/**
+ * The reference the crash tests compare against: a separate engine fed every logged command in
+ * order (no snapshots involved), checking each acknowledged command is at its seq. It commits a
+ * cursor on the log so the sequencer never trims entries it has not read yet.
+ */
+export class ReferenceReplay {
+  readonly engine: Engine = matchboxEngineCodec().create();
+  checkedAcks = 0;
+
+  async catchUp(log: CommandLog, acked: Map<number, string>): Promise<void> {
+    for (;;) {
+      const entries = await log.read(this.engine.lastSeq, 256);
+      if (entries.length === 0) break;
+      for (const entry of entries) {
+        const batch = decodeCommandBatch(entry.payload);
+        let seq = entry.seq - batch.commands.length + 1;
+        if (seq !== this.engine.lastSeq + 1) throw new Error(`log gap: entry ${entry.seq} starts at ${seq}, reference is at ${this.engine.lastSeq}`);
+        for (const c of batch.commands) {
+          const ack = acked.get(seq);
+          if (ack !== undefined) {
+            if (ack !== canonical(c)) throw new Error(`seq ${seq}: acknowledged ${ack} but the log holds ${canonical(c)}`);
+            acked.delete(seq);
+            this.checkedAcks++;
+          }
+          this.engine.apply(c, seq++, batch.tsMs);
+        }
+      }
+    }
+    for (const seq of acked.keys()) throw new Error(`acknowledged seq ${seq} is missing: the log ends at ${this.engine.lastSeq}`);
+    const broken = checkInvariants(this.engine);
+    if (broken.length > 0) throw new Error(`invariants broken at seq ${this.engine.lastSeq}: ${broken.join('; ')}`);
+    if (this.engine.lastSeq > 0) await log.commitCursor('crash-test-reference', this.engine.lastSeq);
+  }
+}
