@@ -14,11 +14,19 @@ export interface RunningExchange {
   close(): Promise<void>;
 }
 
-/** A real listening server on 127.0.0.1 with a random port, on the given storage (default: files in a temp dir). */
-export async function startExchange(storage?: Storage): Promise<RunningExchange> {
-  const dir = storage === undefined ? mkdtempSync(path.join(tmpdir(), 'mbx-api-')) : null;
-  const exchange = await Exchange.open({ storage: storage ?? { kind: 'files', dataDir: dir! }, markets: DEFAULT_MARKETS });
-  const app = await buildApp({ exchange, secrets: new SecretBox(randomBytes(32)), devFaucet: true });
+export interface StartOptions {
+  /** Default: files in a fresh temp dir, removed on close. */
+  readonly storage?: Storage;
+  readonly serverKey?: Buffer;
+  /** Keep the data directory on close (restart tests). */
+  readonly keepData?: boolean;
+}
+
+/** A real listening server on 127.0.0.1 with a random port. */
+export async function startExchange(opts: StartOptions = {}): Promise<RunningExchange> {
+  const dir = opts.storage === undefined ? mkdtempSync(path.join(tmpdir(), 'mbx-api-')) : null;
+  const exchange = await Exchange.open({ storage: opts.storage ?? { kind: 'files', dataDir: dir! }, markets: DEFAULT_MARKETS });
+  const app = await buildApp({ exchange, secrets: new SecretBox(opts.serverKey ?? randomBytes(32)), devFaucet: true });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const addr = app.server.address();
   const port = typeof addr === 'object' && addr !== null ? addr.port : 0;
@@ -27,7 +35,7 @@ export async function startExchange(storage?: Storage): Promise<RunningExchange>
     close: async () => {
       await app.close();
       await exchange.close();
-      if (dir !== null) rmSync(dir, { recursive: true, force: true });
+      if (dir !== null && !opts.keepData) rmSync(dir, { recursive: true, force: true });
     },
   };
 }
