@@ -119,6 +119,7 @@ export class PrivateRedis {
     this.exited = false;
     this.proc.on('exit', () => { this.exited = true; });
     const probe = new Redis({ port: this.port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    probe.on('error', () => { /* expected while the server is still starting */ });
     const start = Date.now();
     for (;;) {
       try {

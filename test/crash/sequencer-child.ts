@@ -31,7 +31,7 @@ const logger = pino({ level: 'warn', base: { role: 'crash-child', run: cfg.run }
 
 async function openLog(): Promise<CommandLog> {
   if (cfg.kind === 'file') return FileJournal.open({ dir: path.join(cfg.dir, 'journal'), segmentBytes: 64 * 1024, logger });
-  return RedisStreamLog.open({ redis: { host: '127.0.0.1', port: cfg.redisPort! }, prefix: cfg.prefix! });
+  return RedisStreamLog.open({ redis: { host: '127.0.0.1', port: cfg.redisPort! }, prefix: cfg.prefix!, logger });
 }
 
 let out = '';

@@ -1,4 +1,5 @@
 import { Redis, type RedisOptions } from 'ioredis';
+import type { Logger } from 'pino';
 import { unstored, type EntryLog, type LogEntry } from '../types.ts';
 
 export interface RedisStreamLogOptions {
@@ -6,6 +7,7 @@ export interface RedisStreamLogOptions {
   readonly redis: string | RedisOptions | Redis;
   /** Keys are `<prefix>:log` (the stream) and `<prefix>:cursors` (a hash). */
   readonly prefix: string;
+  readonly logger?: Logger;
 }
 
 /** Atomic "move forward only" for a cursor hash field. */
@@ -54,7 +56,11 @@ export class RedisStreamLog implements EntryLog {
       // commands at the first failed reconnect): the sequencer must learn that a batch may not
       // be durable, not wait behind an invisible retry.
       : new Redis({ ...(typeof opts.redis === 'string' ? parseUrl(opts.redis) : opts.redis), maxRetriesPerRequest: 0, enableOfflineQueue: true, lazyConnect: true });
-    if (owns) await redis.connect();
+    if (owns) {
+      // Connection errors also reject the commands they affect; this only keeps them visible.
+      redis.on('error', (err: Error) => opts.logger?.warn({ err: err.message, prefix: opts.prefix }, 'redis log: connection error'));
+      await redis.connect();
+    }
     const log = new RedisStreamLog(redis, owns, opts.prefix);
     log.acceptedSeq = await log.lastSeq();
     return log;
