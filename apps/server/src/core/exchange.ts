@@ -51,6 +51,7 @@ export class Exchange {
     readonly history: History,
     private readonly sequencer: Sequencer<Engine>,
     private readonly closers: (() => Promise<void>)[],
+    private readonly logger: Logger | undefined,
   ) {
     void sequencer.failed.then((err) => { this.failure = err.message; });
   }
@@ -72,7 +73,7 @@ export class Exchange {
         ...(opts.intakeCapacity ? { intakeCapacity: opts.intakeCapacity } : {}),
       });
       sequencer.start();
-      return new Exchange(engine, history, sequencer, closers);
+      return new Exchange(engine, history, sequencer, closers, opts.logger);
     } catch (err) {
       await Promise.allSettled(closers.map((c) => c()));
       throw err;
@@ -82,7 +83,13 @@ export class Exchange {
   /** Resolves once durable and projected; rejects with BusyError / SequencerFailedError / SequencerClosedError. */
   submit(command: Command): Promise<Accepted> {
     return this.sequencer.submit(command).then((acc) => {
-      this.history.apply(acc.seq, acc.tsMs, acc.events);
+      try {
+        this.history.apply(acc.seq, acc.tsMs, acc.events);
+      } catch (err) {
+        // The command is durable whatever the projection does; a projection bug must not turn
+        // an accepted order into an error answer (the client would retry a done action).
+        this.logger?.error({ err, seq: acc.seq }, 'history projection failed');
+      }
       return acc;
     });
   }
