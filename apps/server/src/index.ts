@@ -1,5 +1,5 @@
 export { buildApp, type AppDeps } from './http/app.ts';
-export { Exchange, type ExchangeOptions, type Storage } from './core/exchange.ts';
+export { Exchange, type EventListener, type ExchangeOptions, type Storage } from './core/exchange.ts';
 export { MemoryHistory } from './history/memory-history.ts';
 export type { History, HistoryReader } from './history/history.ts';
 export { SecretBox } from './security/secret-box.ts';

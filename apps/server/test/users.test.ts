@@ -81,3 +81,15 @@ describe('users, sessions and API keys', () => {
     expect(m.body).toMatch(/matchbox_log_seq\{kind="durable"\}/);
   });
 });
+
+describe('Exchange.onEvents', () => {
+  it('delivers every durable command’s events in seq order', async () => {
+    const seen: number[] = [];
+    const off = t.exchange.onEvents((seq) => seen.push(seq));
+    await devAccount(t.app, { USDT: '10', BTC: '1' });
+    off();
+    expect(seen.length).toBe(4);
+    expect(seen).toEqual([...seen].sort((x, y) => x - y));
+    expect(seen[seen.length - 1]).toBe(t.exchange.health().lastSeq);
+  });
+});

@@ -43,8 +43,12 @@ export interface ExchangeHealth {
  * for live state (books, balances, keys); it may be a batch ahead of the log (applied, fsync in
  * flight) — the same few milliseconds any exchange shows between matching and acknowledging.
  */
+/** Sees every command's events once durable, in seq order (WebSocket fan-out, metrics). */
+export type EventListener = (seq: number, tsMs: number, events: Accepted['events']) => void;
+
 export class Exchange {
   private failure: string | null = null;
+  private readonly listeners: EventListener[] = [];
 
   private constructor(
     readonly engine: Engine,
@@ -90,8 +94,25 @@ export class Exchange {
         // an accepted order into an error answer (the client would retry a done action).
         this.logger?.error({ err, seq: acc.seq }, 'history projection failed');
       }
+      for (const l of this.listeners) {
+        try {
+          l(acc.seq, acc.tsMs, acc.events);
+        } catch (err) {
+          this.logger?.error({ err, seq: acc.seq }, 'event listener failed');
+        }
+      }
       return acc;
     });
+  }
+
+  /**
+   * Subscribes to the events of every command this process submits, after they are durable and in
+   * seq order. In ROLE=all every command goes through here; a multi-process gateway would tail
+   * the event log instead.
+   */
+  onEvents(listener: EventListener): () => void {
+    this.listeners.push(listener);
+    return () => { this.listeners.splice(this.listeners.indexOf(listener), 1); };
   }
 
   health(): ExchangeHealth {
