@@ -11,6 +11,11 @@ export interface FileJournalOptions {
   /** A segment is sealed and a new one started once it passes this size. */
   readonly segmentBytes?: number;
   readonly logger?: Logger;
+  /**
+   * For tools that look while the sequencer may be writing (`mbx verify`, `replay`): never
+   * truncates, deletes or appends; an invalid tail is ignored instead of repaired.
+   */
+  readonly readOnly?: boolean;
 }
 
 interface PendingAppend {
@@ -37,21 +42,23 @@ export class FileJournal implements EntryLog {
   private cursorWrite: Promise<void> = Promise.resolve();
   private cursorMap = new Map<string, number>();
   private readonly segmentBytes: number;
+  private readonly readOnly: boolean;
 
   private constructor(private readonly dir: string, opts: FileJournalOptions) {
     this.segmentBytes = opts.segmentBytes ?? 64 * 1024 * 1024;
+    this.readOnly = opts.readOnly ?? false;
   }
 
   /** Opens (creating if needed) a journal directory, verifying every record and truncating a torn tail. */
   static async open(opts: FileJournalOptions): Promise<FileJournal> {
-    await fsp.mkdir(opts.dir, { recursive: true });
+    if (!opts.readOnly) await fsp.mkdir(opts.dir, { recursive: true });
     const journal = new FileJournal(opts.dir, opts);
     await journal.load(opts.logger);
     return journal;
   }
 
   private async load(logger: Logger | undefined): Promise<void> {
-    await removeStaleTemps(this.dir);
+    if (!this.readOnly) await removeStaleTemps(this.dir);
     const names = (await fsp.readdir(this.dir))
       .map((n) => ({ n, first: parseSegmentName(n) }))
       .filter((x): x is { n: string; first: number } => x.first !== null)
@@ -66,7 +73,7 @@ export class FileJournal implements EntryLog {
       if (scan.stopReason !== null && !isLast) {
         throw new CorruptLogError(`${n}: ${scan.stopReason} at offset ${scan.validBytes} in a sealed segment`);
       }
-      if (scan.validBytes < buf.length) {
+      if (scan.validBytes < buf.length && !this.readOnly) {
         // A torn tail: the crash came mid-write, so nothing after it was ever acknowledged.
         logger?.warn({ segment: n, validBytes: scan.validBytes, droppedBytes: buf.length - scan.validBytes, reason: scan.stopReason }, 'journal: truncating torn tail');
         await fsp.truncate(file, scan.validBytes);
@@ -75,6 +82,7 @@ export class FileJournal implements EntryLog {
         await h.close();
       }
       if (scan.records.length === 0) {
+        if (this.readOnly) continue;
         await fsp.rm(file);
         await fsyncDir(this.dir);
         continue;
@@ -95,6 +103,7 @@ export class FileJournal implements EntryLog {
   private cursorFile(): string { return path.join(this.dir, 'cursors.json'); }
 
   append(entries: readonly LogEntry[]): Promise<void> {
+    if (this.readOnly) return Promise.reject(new Error('journal opened read-only'));
     if (this.failed) return Promise.reject(this.failed);
     let fresh: readonly LogEntry[];
     try {
@@ -175,6 +184,7 @@ export class FileJournal implements EntryLog {
 
   /** Deletes whole sealed segments whose every entry is below `seq`; the active one stays. */
   async trimBelow(seq: number): Promise<void> {
+    if (this.readOnly) return;
     let removed = 0;
     while (this.segments.length > 1 && this.segments[0]!.lastSeq < seq) {
       const seg = this.segments.shift()!;
@@ -186,6 +196,7 @@ export class FileJournal implements EntryLog {
   }
 
   commitCursor(name: string, seq: number): Promise<void> {
+    if (this.readOnly) return Promise.reject(new Error('journal opened read-only'));
     if (seq <= (this.cursorMap.get(name) ?? 0)) return this.cursorWrite;
     this.cursorMap.set(name, seq);
     const snapshot = JSON.stringify(Object.fromEntries(this.cursorMap));
