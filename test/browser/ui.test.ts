@@ -133,6 +133,75 @@ describe.skipIf(!server)(title, () => {
     await expect.poll(() => page.getByTestId('order-error').textContent()).toBe(`${body.msg} (${body.code})`);
   });
 
+  it('market selector lists every market with 24h stats and switches by keyboard', async () => {
+    await page.getByTestId('market-selector').click();
+    for (const s of ['BTCUSDT', 'ETHUSDT', 'SOLUSDT']) await page.getByTestId(`market-${s}`).waitFor();
+    await expect.poll(() => page.getByTestId('market-BTCUSDT').textContent()).toContain('65,002.50');
+    expect(await page.getByTestId('market-BTCUSDT').textContent()).toMatch(/\+0\.\d\d%/);
+    await page.getByTestId('market-ETHUSDT').focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByTestId('market-selector').textContent()).toContain('ETH/USDT');
+    expect(await page.getByTestId('recent-trades').textContent()).toContain('No trades yet');
+    await page.getByTestId('market-selector').click();
+    await page.getByTestId('market-BTCUSDT').click();
+    await expect.poll(() => page.getByTestId('market-selector').textContent()).toContain('BTC/USDT');
+    await page.getByTestId('depth-tab').click();
+    await page.getByTestId('depth-chart').locator('canvas').waitFor();
+    await page.getByRole('tab', { name: 'Chart' }).click();
+  });
+
+  it('post-only that would cross shows the API rejection', async () => {
+    await page.getByTestId('kind-limit').click();
+    await page.getByTestId('post-only').check();
+    await page.getByTestId('price').fill(String(MID + 10));
+    await page.getByTestId('qty').fill('0.01');
+    await page.getByTestId('submit-order').click();
+    await expect.poll(() => page.getByTestId('order-error').textContent()).toBe('Order would immediately match and take. (-2010)');
+    await page.getByTestId('post-only').uncheck();
+  });
+
+  it('API keys: create with permissions, the secret is shown once, revoke', async () => {
+    await page.getByRole('button', { name: 'API keys' }).click();
+    const dialog = page.getByRole('dialog', { name: 'API keys' });
+    await dialog.getByLabel('Label').fill('my bot');
+    await dialog.getByLabel('Trade').uncheck();
+    await dialog.getByTestId('create-key').click();
+    const secretBox = dialog.getByTestId('new-secret');
+    const codes = await secretBox.locator('code').allTextContents();
+    expect(codes).toHaveLength(2);
+    const [apiKey, secretKey] = codes as [string, string];
+    const row = dialog.locator('tbody tr', { hasText: 'my bot' });
+    expect(await row.textContent()).toContain('READ');
+    expect(await row.textContent()).not.toContain('TRADE');
+    const account = await api.signed<{ balances: unknown[] }>({ userId: 0, apiKey, secretKey }, 'GET', 'account', {});
+    expect(account.balances.length).toBeGreaterThan(0);
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    await page.getByRole('button', { name: 'API keys' }).click();
+    await dialog.locator('tbody tr', { hasText: 'my bot' }).waitFor();
+    expect(await dialog.getByTestId('new-secret').count()).toBe(0); // never shown again
+    await row.getByRole('button', { name: 'Revoke' }).click();
+    await row.getByRole('button', { name: 'Confirm revoke' }).click();
+    await row.waitFor({ state: 'detached' });
+    const after = await api.signed({ userId: 0, apiKey, secretKey }, 'GET', 'account', {}).then(() => 'ok', (e: Error) => e.message);
+    expect(after).toContain('-2015');
+    await page.keyboard.press('Escape');
+  });
+
+  it('logs out, and logs back in with the keyboard only', async () => {
+    await page.getByTestId('logout').click();
+    await page.getByTestId('open-login').waitFor();
+    expect(await page.getByTestId('user-panel-empty').textContent()).toContain('Log in');
+    await page.getByTestId('open-login').focus();
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('alice'); // the username field has focus
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('correct horse battery');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByTestId('user-name').textContent()).toBe('alice');
+    await expect.poll(() => free('BTC')).toBeCloseTo(10.00999, 8);
+  });
+
   it('looks right at 1440×900 and 390×844 (screenshots) with no console errors', async () => {
     mkdirSync(SHOTS, { recursive: true });
     await page.getByTestId('tab-trades').click();

@@ -30,13 +30,18 @@ export async function syncClock(): Promise<void> {
   clockOffset = serverTime - Math.round((t0 + t1) / 2);
 }
 
+/** Now on the server's clock (for signed timestamps). */
+export function serverNow(): number {
+  return Date.now() + clockOffset;
+}
+
 function pub<T>(path: string, params: Params = {}): Promise<T> {
   const q = toQuery(params);
   return request<T>('GET', `/api/v3/${path}${q ? `?${q}` : ''}`);
 }
 
 async function signed<T>(creds: Credentials, method: 'GET' | 'POST' | 'DELETE', path: string, params: Params = {}): Promise<T> {
-  const all: Params = { ...params, recvWindow: 10_000, timestamp: Date.now() + clockOffset };
+  const all: Params = { ...params, recvWindow: 10_000, timestamp: serverNow() };
   const headers: Record<string, string> = { 'X-MBX-APIKEY': creds.apiKey };
   if (method === 'POST') {
     const body = toQuery(all);

@@ -6,6 +6,7 @@
  */
 import { wsBase } from './http.ts';
 import { hmacHex } from './sign.ts';
+import { serverNow } from './rest.ts';
 import type { LinkState } from './streams.ts';
 import type { Credentials } from './types.ts';
 
@@ -25,7 +26,7 @@ export function openUserStream(creds: Credentials, onEvent: (ev: UserEvent) => v
     const sock = new WebSocket(`${wsBase()}/ws-api/v3`);
     ws = sock;
     sock.onopen = async () => {
-      const params: Record<string, string | number> = { apiKey: creds.apiKey, recvWindow: 10_000, timestamp: Date.now() };
+      const params: Record<string, string | number> = { apiKey: creds.apiKey, recvWindow: 10_000, timestamp: serverNow() };
       const payload = Object.keys(params).sort().map((k) => `${k}=${params[k]}`).join('&');
       const signature = await hmacHex(creds.secretKey, payload);
       sock.send(JSON.stringify({ id: 'uds', method: 'userDataStream.subscribe.signature', params: { ...params, signature } }));

@@ -5,7 +5,11 @@ export function Modal({ title, onClose, children, wide }: { title: string; onClo
   const ref = useRef<HTMLDialogElement>(null);
   useEffect(() => {
     const d = ref.current;
-    if (d && !d.open) d.showModal();
+    if (d && !d.open) {
+      d.showModal();
+      // showModal focuses the first focusable (the close button); start in the first field instead
+      d.querySelector<HTMLElement>('[data-autofocus], .modal-body input')?.focus();
+    }
     return () => d?.close();
   }, []);
   return (

@@ -57,7 +57,7 @@ export function UserPanel({ meta, markets, user }: { meta: MarketMeta; markets: 
       {error && <p className="form-error" role="alert">{error}</p>}
       <div className="scroll" role="tabpanel">
         {!session.creds ? (
-          <p className="empty">Log in to see your orders, trades and balances.</p>
+          <p className="empty" data-testid="user-panel-empty">Log in to see your orders, trades and balances.</p>
         ) : tab === 'open' ? (
           <table className="grid-table" data-testid="open-orders">
             <thead><tr><th>Time</th><th>Market</th><th>Type</th><th>Side</th><th className="num">Price</th><th className="num">Stop</th><th className="num">Amount</th><th className="num">Filled</th><th><span className="sr-only">Actions</span></th></tr></thead>
