@@ -20,6 +20,8 @@ export interface TestExchange {
   readonly wsBase: string;
   readonly alice: number;
   readonly bob: number;
+  /** Alice's API key (TRADE + READ), known to the server's `apiKeys` lookup. */
+  readonly aliceKey: { readonly apiKey: string; readonly secret: string };
   close(): Promise<void>;
 }
 
@@ -32,14 +34,16 @@ export async function startExchange(opts: WebSocketServerOptions & { hubTimers?:
   const hub = (ref.hub = createMarketDataHub({
     markets: DEFAULT_MARKETS, depthSnapshot: (s, limit) => feed.engine.depth(s, limit), timers: opts.hubTimers ?? true,
   }));
-  const alice = feed.user('alice', { USDT: 10_000_000 * ONE, BTC: 10_000 * ONE, ETH: 10_000 * ONE });
-  const bob = feed.user('bob', { USDT: 10_000_000 * ONE, BTC: 10_000 * ONE, ETH: 10_000 * ONE });
+  const alice = feed.user('alice', { USDT: 10_000_000 * ONE, BTC: 10_000 * ONE, ETH: 10_000 * ONE, SOL: 100_000 * ONE });
+  const bob = feed.user('bob', { USDT: 10_000_000 * ONE, BTC: 10_000 * ONE, ETH: 10_000 * ONE, SOL: 100_000 * ONE });
+  const aliceKey = { apiKey: 'alice-key-0001', secret: 'alice-secret-0001' };
+  const keys = new Map([[aliceKey.apiKey, { userId: alice, secret: aliceKey.secret, permissions: ['READ', 'TRADE'] }]]);
   const http = createServer((req, res) => rest(feed, req, res));
-  const ws = attachWebSocketServer(http, hub, opts);
+  const ws = attachWebSocketServer(http, hub, { apiKeys: (k) => keys.get(k), ...opts });
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
   const { port } = http.address() as AddressInfo;
   return {
-    feed, hub, http, ws, alice, bob, base: `http://127.0.0.1:${port}`, wsBase: `ws://127.0.0.1:${port}`,
+    feed, hub, http, ws, alice, bob, aliceKey, base: `http://127.0.0.1:${port}`, wsBase: `ws://127.0.0.1:${port}`,
     close: async () => {
       await ws.close();
       hub.close();
