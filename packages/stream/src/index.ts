@@ -7,3 +7,4 @@ export { attachWebSocketServer, route, type WebSocketServerOptions, type Attache
 export { DEFAULT_LIMITS, type StreamLimits } from './limits.ts';
 export { sign, signaturePayload, verifySigned, type ApiKeyInfo, type ApiKeyLookup, type WsApiAuth } from './signature.ts';
 export { ORDER_API_METHODS, type OrderApi, type OrderApiMethod, type WsApiHandler } from './ws-api-connection.ts';
+export { EventLogFollower, type EventLogFollowerOptions } from './event-log-follower.ts';
