@@ -1,10 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Redis } from 'ioredis';
 import { checkInvariants, type Engine } from '@matchbox/engine';
 import { decodeCommandBatch, matchboxEngineCodec, type CommandLog } from '../../packages/log/src/index.ts';
+export { PrivateRedis, freePort } from '../../packages/log/src/testing/private-redis.ts';
 import { canonical } from './canonical.ts';
 import type { ChildConfig } from './sequencer-child.ts';
 
@@ -19,18 +18,7 @@ export interface ReadyInfo {
   readonly rejected: number[];
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-function waitFor<T>(what: string, timeoutMs: number, check: () => T | undefined, onTick?: () => string): Promise<T> {
+export function waitFor<T>(what: string, timeoutMs: number, check: () => T | undefined, onTick?: () => string): Promise<T> {
   const start = Date.now();
   return new Promise((resolve, reject) => {
     const poll = (): void => {
@@ -103,44 +91,6 @@ export class SequencerChild {
   /** Kills exactly this process, by pid. */
   kill(signal: NodeJS.Signals = 'SIGKILL'): void {
     if (this.exitCode === undefined && this.proc.pid !== undefined) process.kill(this.proc.pid, signal);
-  }
-}
-
-/** A private redis-server with the production durability settings, in a temp dir on a free port. */
-export class PrivateRedis {
-  private proc: ChildProcess | null = null;
-  private exited = true;
-
-  constructor(readonly port: number, readonly dir: string) {}
-
-  async start(): Promise<void> {
-    this.proc = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--dir', this.dir, '--appendonly', 'yes',
-      '--appendfsync', 'always', '--save', '', '--protected-mode', 'no', '--loglevel', 'warning'], { stdio: 'ignore' });
-    this.exited = false;
-    this.proc.on('exit', () => { this.exited = true; });
-    const probe = new Redis({ port: this.port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-    probe.on('error', () => { /* expected while the server is still starting */ });
-    const start = Date.now();
-    for (;;) {
-      try {
-        await probe.connect();
-        // Loading the AOF answers LOADING errors until done; PING succeeds only once it is ready.
-        await probe.ping();
-        break;
-      } catch {
-        probe.disconnect();
-        if (Date.now() - start > 20_000 || this.exited) throw new Error(`redis-server on port ${this.port} did not start`);
-        await new Promise((r) => setTimeout(r, 20));
-      }
-    }
-    probe.disconnect();
-  }
-
-  /** SIGKILL (crash) or SIGTERM (clean stop) of exactly this server, by pid; waits for exit. */
-  async stop(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
-    if (!this.proc || this.exited) return;
-    process.kill(this.proc.pid!, signal);
-    await waitFor('redis-server exit', 20_000, () => (this.exited ? true : undefined));
   }
 }
 
