@@ -56,7 +56,10 @@ export interface EngineCheck {
   readonly openOrders: number;
 }
 
-export interface LatencyRun { readonly latency: LatencySummary; readonly check: EngineCheck }
+/** Latency split by what the command was: where a p99 comes from. */
+export interface LatencyByKind { readonly limit: LatencySummary; readonly market: LatencySummary; readonly cancel: LatencySummary }
+
+export interface LatencyRun { readonly latency: LatencySummary; readonly byKind: LatencyByKind; readonly check: EngineCheck }
 
 /**
  * The latency pass, separate from the throughput runs: process.hrtime.bigint() before and after
@@ -77,11 +80,22 @@ export function latencyEngine(ready: ReadyEngine, commands: readonly Command[], 
   }
   return {
     latency: summarizeLatency(ns),
+    byKind: {
+      limit: summarizeLatency(ns.filter((_, i) => kindOf(commands[i]!) === 'limit')),
+      market: summarizeLatency(ns.filter((_, i) => kindOf(commands[i]!) === 'market')),
+      cancel: summarizeLatency(ns.filter((_, i) => kindOf(commands[i]!) === 'cancel')),
+    },
     check: {
       rejectedPlaces: tally.rejectedPlaces, rejectedCancels: tally.rejectedCancels, rejectedErrors: tally.errors,
       trades: tally.trades, eventsPerCommand: tally.events / commands.length, openOrders: engine.openOrderCount(),
     },
   };
+}
+
+function kindOf(c: Command): keyof LatencyByKind | 'other' {
+  if (c.t === 'cancel') return 'cancel';
+  if (c.t !== 'place') return 'other';
+  return c.type === 'MARKET' ? 'market' : 'limit';
 }
 
 class EventTally {

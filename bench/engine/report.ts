@@ -63,6 +63,12 @@ export function printReport(r: BenchResults): void {
     ]);
   }
   out.push(table(rows), '');
+  const kindRows = [['engine latency by command, p50 / p99 / p99.9 µs', 'limit', 'market', 'cancel']];
+  for (const w of r.workloads) {
+    const k = w.engineLatencyByKind;
+    kindRows.push([`mix ${w.mix}, ${w.symbols} symbol${w.symbols > 1 ? 's' : ''}`, lat(k.limit), lat(k.market), lat(k.cancel)]);
+  }
+  out.push(table(kindRows), '');
   out.push('engine cmd/s: median of the runs (fresh engine each, nothing but apply() timed); latency: a separate pass');
   out.push(`timing every command with process.hrtime.bigint() (${int(first?.engineLatency.samples ?? 0)} samples, HDR histogram); the two reads alone cost p50 ${us(r.timerFloor.p50Us)} µs, p99 ${us(r.timerFloor.p99Us)} µs (not subtracted).`);
   out.push('peer runs marked * timed every operation in the same pass (≈0.1 µs against its ≥4 µs per operation).', '');

@@ -1,5 +1,5 @@
 import type { LatencySummary } from './latency.ts';
-import type { EngineCheck } from './measure-engine.ts';
+import type { EngineCheck, LatencyByKind } from './measure-engine.ts';
 import type { MemoryResult } from './memory.ts';
 
 /** Everything one workload measured; the JSON line carries these as they are. */
@@ -13,6 +13,7 @@ export interface WorkloadResult {
   readonly engineCommandsPerS: number;
   readonly engineRunsCommandsPerS: readonly number[];
   readonly engineLatency: LatencySummary;
+  readonly engineLatencyByKind: LatencyByKind;
   readonly engineCheck: EngineCheck;
   /** Null when the peer did not run on this workload (time budget). */
   readonly peer: PeerResult | null;

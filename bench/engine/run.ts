@@ -20,7 +20,7 @@ import type { Command, MarketConfig } from '@matchbox/domain';
 import type { BenchEngineFactory } from './bench-engine.ts';
 import { timerFloor, type LatencySummary } from './latency.ts';
 import { benchMarkets, setupCommands } from './markets.ts';
-import { latencyEngine, readyEngine, timeEngine, type EngineCheck } from './measure-engine.ts';
+import { latencyEngine, readyEngine, timeEngine, type EngineCheck, type LatencyByKind } from './measure-engine.ts';
 import { runPeer } from './measure-peer.ts';
 import { engineMemory, MEMORY_ORDERS, peerMemory, type MemoryResult } from './memory.ts';
 import { Progress } from './progress.ts';
@@ -114,7 +114,7 @@ function fits(progress: Progress, estimateS: number, reserveS: number): boolean 
 
 const perS = (x: number): string => `${Math.round(x).toLocaleString('en-US')} cmd/s`;
 
-interface EngineFigures { readonly runs: number[]; readonly latency: LatencySummary; readonly check: EngineCheck }
+interface EngineFigures { readonly runs: number[]; readonly latency: LatencySummary; readonly byKind: LatencyByKind; readonly check: EngineCheck }
 
 /** Warm-up, throughput runs (fresh engine each), then the latency pass on a fresh engine. */
 function benchEngine(label: string, factory: BenchEngineFactory, markets: MarketConfig[], setup: Command[], commands: Command[],
@@ -135,9 +135,9 @@ function benchEngine(label: string, factory: BenchEngineFactory, markets: Market
   gc();
   const ready = readyEngine(factory, markets, setup);
   progress.phase(`${label}: engine latency pass`, COUNT);
-  const { latency, check } = latencyEngine(ready, commands, progress);
+  const { latency, byKind, check } = latencyEngine(ready, commands, progress);
   progress.end(`p99 ${latency.p99Us} µs, ${check.openOrders} resting`);
-  return { runs, latency, check };
+  return { runs, latency, byKind, check };
 }
 
 /** Seconds the peer's timed pass took per mix, to judge whether another pass fits the budget. */
@@ -186,7 +186,7 @@ function benchCase(c: Case, factory: BenchEngineFactory, reserveS: number, progr
   const engineCommandsPerS = median(engine.runs);
   return {
     name: c.name, mix: c.mix.name, symbols: c.symbols, commands: COUNT, kinds: kindCounts(w),
-    engineCommandsPerS, engineRunsCommandsPerS: engine.runs, engineLatency: engine.latency, engineCheck: engine.check,
+    engineCommandsPerS, engineRunsCommandsPerS: engine.runs, engineLatency: engine.latency, engineLatencyByKind: engine.byKind, engineCheck: engine.check,
     peer, ratio: peer === null ? null : engineCommandsPerS / peer.commandsPerS,
   };
 }
