@@ -24,7 +24,7 @@ export function App() {
   const book = useOrderBook(symbol);
   const trades = useTrades(symbol);
   const session = useSession();
-  const user = useUserData(session.creds, symbol);
+  const user = useUserData(session.creds, symbol, () => void session.signOut());
   const [pickedPrice, setPickedPrice] = useState<{ price: string; n: number }>();
 
   useEffect(() => {

@@ -3,7 +3,8 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { trading } from '../api/rest.ts';
 import { openUserStream } from '../api/userStream.ts';
 import type { LinkState } from '../api/streams.ts';
-import type { Balance, Credentials, MyTrade, Order } from '../api/types.ts';
+import type { Account, Balance, Credentials, MyTrade, Order } from '../api/types.ts';
+import { ApiError } from '../api/http.ts';
 import { nudgePollers, usePoll } from './useLink.ts';
 
 export interface UserData {
@@ -21,7 +22,7 @@ export interface UserData {
 const NONE: Omit<UserData, 'refresh' | 'link'> = { balances: [], openOrders: [], orders: [], trades: [], takerFeeRate: 0.001, makerFeeRate: 0.001 };
 
 /** Account, orders and trades of the signed-in user: refreshed by the user data stream, else polled. */
-export function useUserData(creds: Credentials | undefined, symbol: string): UserData {
+export function useUserData(creds: Credentials | undefined, symbol: string, onAuthLost: () => void): UserData {
   const [data, setData] = useState(NONE);
   const [link, setLink] = useState<LinkState>('connecting');
   const [tick, setTick] = useState(0);
@@ -35,6 +36,8 @@ export function useUserData(creds: Credentials | undefined, symbol: string): Use
     }, 30);
   }, []);
 
+  const lost = useRef(onAuthLost);
+  lost.current = onAuthLost;
   const seen = useRef('');
   const historyAt = useRef(0);
 
@@ -44,7 +47,15 @@ export function useUserData(creds: Credentials | undefined, symbol: string): Use
    */
   const load = useCallback(async (force = false) => {
     if (!creds || !symbol) return;
-    const [acct, open] = await Promise.all([trading.account(creds), trading.openOrders(creds)]);
+    let acct: Account;
+    let open: Order[];
+    try {
+      [acct, open] = await Promise.all([trading.account(creds), trading.openOrders(creds)]);
+    } catch (e) {
+      // the key was revoked (or the exchange was reset): the user must sign in again
+      if (e instanceof ApiError && (e.code === -2015 || e.code === -2014)) lost.current();
+      throw e;
+    }
     const sig = JSON.stringify([acct.balances, open.map((o) => [o.orderId, o.executedQty, o.status])]);
     const stale = force || sig !== seen.current || Date.now() - historyAt.current > 15_000;
     seen.current = sig;
