@@ -8,6 +8,7 @@ import { migrate } from '../schema/migrate.ts';
 /** The shared development/CI server (trust auth, database `test`). */
 export const TEST_PG_URL = process.env.MATCHBOX_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
+/** A migrated, empty store. */
 export interface OpenedStore {
   readonly db: SqlDriver;
   /** Closes the driver and removes everything the test created. */
@@ -29,9 +30,10 @@ export async function dropSchema(schema: string, url = TEST_PG_URL): Promise<voi
   try { await c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`); } finally { await c.end(); }
 }
 
-/** A fresh random schema on the shared PostgreSQL, dropped on cleanup. */
+/** A fresh random schema on the shared PostgreSQL, migrated, dropped on cleanup. */
 export async function openPgSchema(schema = randomSchemaName()): Promise<OpenedStore & { schema: string }> {
   const db = await PgDriver.open({ connection: TEST_PG_URL, schema });
+  await migrate(db);
   return {
     db, schema,
     async cleanup() {
