@@ -18,3 +18,4 @@ export { trimLogs } from './sequencer/trim.ts';
 export type { EngineCodec, SequencedEngine } from './sequencer/state-machine.ts';
 export { matchboxEngineCodec } from './sequencer/engine-binding.ts';
 export { Workload, prng } from './testing/workload.ts';
+export { PrivateRedis, freePort } from './testing/private-redis.ts';

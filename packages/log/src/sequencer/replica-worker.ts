@@ -36,7 +36,8 @@ port.on('message', (msg: ReplicaRequest) => {
     } else {
       const bytes = codec.encode(engine);
       const copy = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
-      post({ t: 'snapshot', id: msg.id, seq: engine.lastSeq, stateHash: engine.stateHash(), bytes: copy }, [copy.buffer as ArrayBuffer]);
+      const stateHash = codec.hashSnapshot!(copy);
+      post({ t: 'snapshot', id: msg.id, seq: engine.lastSeq, stateHash, bytes: copy }, [copy.buffer as ArrayBuffer]);
     }
   } catch (err) {
     post({ t: 'error', message: (err as Error).stack ?? String(err) });

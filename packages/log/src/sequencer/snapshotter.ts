@@ -34,7 +34,8 @@ export class InlineSnapshotter<E extends SequencedEngine> implements Snapshotter
 
   capture(): Promise<TakenSnapshot> {
     const e = this.engine();
-    return Promise.resolve({ seq: e.lastSeq, stateHash: e.stateHash(), bytes: this.codec.encode(e) });
+    const bytes = this.codec.encode(e);
+    return Promise.resolve({ seq: e.lastSeq, stateHash: this.codec.hashSnapshot?.(bytes) ?? e.stateHash(), bytes });
   }
 
   async close(): Promise<void> { /* nothing held */ }

@@ -19,4 +19,9 @@ export interface EngineCodec<E extends SequencedEngine = SequencedEngine> {
   encode(engine: E): Uint8Array;
   /** Throws on corrupt input. */
   decode(bytes: Uint8Array): E;
+  /**
+   * The state hash of the state a snapshot holds, computed from its bytes; equal to
+   * `decode(bytes).stateHash()`. Lets a capture encode once instead of twice.
+   */
+  hashSnapshot?(bytes: Uint8Array): string;
 }

@@ -47,10 +47,13 @@ export class Workload {
   /** Users 1..n (ids are assigned in order by the engine) with ample funds. */
   setup(): Command[] {
     const out: Command[] = [];
+    // The engine keeps each asset's total below 2^53 units, so the funds are shared out.
+    const usdt = Math.min(100_000_000_000_000, Math.floor(4_000_000_000_000_000 / this.users));
+    const btc = Math.min(100_000_000_000, Math.floor(4_000_000_000_000 / this.users) * 1000);
     for (let u = 1; u <= this.users; u++) {
       out.push({ t: 'createUser', username: `user${u}`, passwordHash: 'x' });
-      out.push({ t: 'deposit', userId: u, asset: 'USDT', amountUnits: 100_000_000_000_000 });
-      out.push({ t: 'deposit', userId: u, asset: 'BTC', amountUnits: 100_000_000_000 });
+      out.push({ t: 'deposit', userId: u, asset: 'USDT', amountUnits: usdt });
+      out.push({ t: 'deposit', userId: u, asset: 'BTC', amountUnits: btc });
     }
     return out;
   }
