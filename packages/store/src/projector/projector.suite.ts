@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { SqlDriver } from '../driver/sql-driver.ts';
 import { migrate } from '../schema/migrate.ts';
 import type { OpenedStore, TestBackend } from '../testing/backends.ts';
-import { countRows, dumpTables } from '../testing/dump.ts';
+import { countRows, dumpTables } from '../schema/table-dump.ts';
 import { ExchangeWorkload } from '../testing/exchange-workload.ts';
 import { INTERVALS, openTimeOf } from './intervals.ts';
 import { Projector, ProjectorGapError, type ProjectorOptions } from './projector.ts';

@@ -1,5 +1,5 @@
 import type { SqlExecutor } from '../driver/sql-driver.ts';
-import { PROJECTION_TABLES } from '../schema/migrations.ts';
+import { PROJECTION_TABLES } from './migrations.ts';
 
 /**
  * Every projected row as sorted JSON text, table by table: two stores hold the same data exactly

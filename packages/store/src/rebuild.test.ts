@@ -1,0 +1,4 @@
+import { PGLITE_BACKEND } from './testing/backends.ts';
+import { rebuildSuite } from './rebuild.suite.ts';
+
+rebuildSuite(PGLITE_BACKEND);
