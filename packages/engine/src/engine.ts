@@ -82,7 +82,7 @@ export class Engine extends EngineState {
     }
     if (lockUnits > acct.free[lockAsset]!) return this.rejectNull(command, f.userId, 'INSUFFICIENT_BALANCE', f.symbol, cid);
 
-    const o = new Order(this.nextOrderId++, f.userId, c.flags | (lockUnits > 0 ? F_LOCKED : 0), c.priceTicks, c.stopPriceTicks, c.origLots, c.clientOrderId, this.ts, stop ? -1 : this.ts);
+    const o = new Order(this.nextOrderId++, f.userId, c.flags | (lockUnits > 0 ? F_LOCKED : 0), c.priceTicks, c.stopPriceTicks, c.origLots, c.clientOrderId, this.ts);
     if (byQuote) o.remainingLots = m.maxQtyLots;
     if (lockUnits > 0) {
       this.lock(acct, lockAsset, lockUnits);

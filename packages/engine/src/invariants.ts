@@ -52,6 +52,9 @@ export function checkInvariants(s: EngineState): string[] {
       checkOrder(o, `${sym} stops`);
     }
   }
+  let triggered = 0;
+  for (const o of s.orders.values()) if (isStopType(o.typeCode) && (o.flags & F_TRIGGERED) !== 0) triggered++;
+  if (triggered !== s.triggeredAt.size) problems.push(`trigger times kept for ${s.triggeredAt.size} orders, ${triggered} triggered stops are open`);
   if (seen !== s.orders.size) problems.push(`order index holds ${s.orders.size} orders, books hold ${seen}`);
   for (const a of accounts) {
     const r = reserved.get(a.userId)!;

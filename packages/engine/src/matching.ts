@@ -175,8 +175,8 @@ function preventMaker(s: EngineState, ms: MarketState, book: BookSide, level: Le
   level.unlink(maker);
   if (level.count === 0) book.remove(level);
   releaseLock(s, ms, acct, maker);
-  close(s, acct, maker);
   s.pushOrder(maker, 'TRADE_PREVENTION', 'EXPIRED_IN_MATCH', false, 0, 0, 0, 0, true, 0, '', t.orderId, prevented, t.orderId);
+  close(s, acct, maker);
 }
 
 /** FOK: whether the whole quantity can trade now, honouring the taker's self-trade prevention. */
@@ -249,6 +249,7 @@ function close(s: EngineState, acct: Account, o: Order): void {
   if ((o.flags & F_OPEN) === 0) return;
   o.flags &= ~F_OPEN;
   s.orders.delete(o.orderId);
+  if ((o.flags & F_TRIGGERED) !== 0) s.triggeredAt.delete(o.orderId);
   acct.removeOpen(o, o.marketIndex);
 }
 
@@ -261,8 +262,8 @@ function releaseLock(s: EngineState, ms: MarketState, acct: Account, o: Order): 
 function expire(s: EngineState, acct: Account, t: Order, status: 'EXPIRED'): void {
   const ms = s.markets[t.marketIndex]!;
   releaseLock(s, ms, acct, t);
-  close(s, acct, t);
   s.emitOrder(t, 'EXPIRED', status, false);
+  close(s, acct, t);
 }
 
 /** Takes an open order off the book (or the stop book), releases its funds, and reports it. */
@@ -279,8 +280,8 @@ export function removeOpenOrder(s: EngineState, o: Order, execType: 'CANCELED', 
     if (level.count === 0) side.remove(level);
   }
   releaseLock(s, ms, acct, o);
-  close(s, acct, o);
   s.emitOrder(o, execType, status, false);
+  close(s, acct, o);
 }
 
 /** Whether an order is on the book (not an untriggered stop). */
@@ -296,7 +297,7 @@ export function runTriggers(s: EngineState, ms: MarketState): void {
     if (hit === null) return;
     const o = hit.order;
     o.flags |= F_TRIGGERED;
-    o.workingTs = s.ts;
+    s.triggeredAt.set(o.orderId, s.ts);
     s.pushOrder(o, 'TRIGGERED', 'NEW', true, 0, 0, 0, 0, false, 0, '', 0, 0, 0);
     execute(s, ms, s.accounts.get(o.userId)!, o);
   }

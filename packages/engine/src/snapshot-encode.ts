@@ -1,7 +1,7 @@
 import { STP_MODES, type MarketConfig } from '@matchbox/domain';
 import type { Account } from './account.ts';
 import type { BookSide } from './book/book-side.ts';
-import { F_OPEN, type Order } from './book/order.ts';
+import { F_OPEN, F_TRIGGERED, type Order } from './book/order.ts';
 import { ByteWriter, crc32, hash64 } from './codec.ts';
 import type { EngineState } from './state.ts';
 
@@ -29,7 +29,7 @@ function writeConfig(w: ByteWriter, c: MarketConfig): void {
 }
 
 
-function writeOrder(w: ByteWriter, o: Order): void {
+function writeOrder(w: ByteWriter, o: Order, e: EngineState): void {
   w.uint(o.orderId);
   w.uint(o.userId);
   w.uint(o.flags & ~F_OPEN);
@@ -42,7 +42,7 @@ function writeOrder(w: ByteWriter, o: Order): void {
   w.uint(o.lockedUnits);
   w.str(o.clientOrderId);
   w.uint(o.createdTs);
-  w.uint(o.workingTs + 1); // -1 (untriggered stop) encodes as 0
+  w.uint((o.flags & F_TRIGGERED) !== 0 ? e.triggeredAt.get(o.orderId)! + 1 : 0); // trigger time + 1, or 0
 }
 
 
@@ -54,12 +54,12 @@ function writeBalances(w: ByteWriter, a: Account): void {
 }
 
 
-function writeSide(w: ByteWriter, side: BookSide): void {
+function writeSide(w: ByteWriter, side: BookSide, e: EngineState): void {
   w.uint(side.levelCount);
   for (const level of side.fromBest()) {
     w.uint(level.priceTicks);
     w.uint(level.count);
-    for (let o = level.head; o !== null; o = o.next) writeOrder(w, o);
+    for (let o = level.head; o !== null; o = o.next) writeOrder(w, o, e);
   }
 }
 
@@ -93,11 +93,11 @@ export function encodeBody(e: EngineState): Uint8Array {
     w.uint(ms.nextTradeId);
     w.uint(ms.updateId);
     w.uint(ms.lastPriceTicks);
-    writeSide(w, ms.bids);
-    writeSide(w, ms.asks);
+    writeSide(w, ms.bids, e);
+    writeSide(w, ms.asks, e);
     for (const list of [ms.stops.rising, ms.stops.falling]) {
       w.uint(list.length);
-      for (const o of list) writeOrder(w, o);
+      for (const o of list) writeOrder(w, o, e);
     }
   }
   return w.finish();

@@ -18,7 +18,7 @@ function readConfig(r: ByteReader): MarketConfig {
   return { ...s, makerFeePpm, takerFeePpm, allowedStpModes, defaultStpMode: stp(), maxNumOrders: r.uint() };
 }
 
-function readOrder(r: ByteReader): Order {
+function readOrder(r: ByteReader, e: Engine): Order {
   const orderId = r.uint();
   const userId = r.uint();
   const flags = r.uint();
@@ -30,8 +30,9 @@ function readOrder(r: ByteReader): Order {
   const cumQuoteUnits = r.uint();
   const lockedUnits = r.uint();
   const clientOrderId = r.str();
-  const createdTs = r.uint();
-  const o = new Order(orderId, userId, flags, priceTicks, stopPriceTicks, origLots, clientOrderId, createdTs, r.uint() - 1);
+  const o = new Order(orderId, userId, flags, priceTicks, stopPriceTicks, origLots, clientOrderId, r.uint());
+  const triggeredPlusOne = r.uint();
+  if (triggeredPlusOne > 0) e.triggeredAt.set(orderId, triggeredPlusOne - 1);
   o.remainingLots = remainingLots;
   o.executedLots = executedLots;
   o.cumQuoteUnits = cumQuoteUnits;
@@ -97,7 +98,7 @@ function decodeBody(r: ByteReader): Engine {
       for (let l = 0; l < levels; l++) {
         const price = r.uint();
         const count = r.uint();
-        const orders = Array.from({ length: count }, () => readOrder(r));
+        const orders = Array.from({ length: count }, () => readOrder(r, e));
         built.push({ price, orders });
       }
       // Rebuild from the worst level so each new level lands at the best end of the array.
@@ -112,7 +113,7 @@ function decodeBody(r: ByteReader): Engine {
     for (const list of [ms.stops.rising, ms.stops.falling]) {
       const n = r.uint();
       for (let i = 0; i < n; i++) {
-        const o = readOrder(r);
+        const o = readOrder(r, e);
         list.push(o);
         open.push(o);
       }

@@ -4,7 +4,8 @@ import {
 } from '@matchbox/domain';
 import { Account, type ApiKeyRecord } from './account.ts';
 import type { Level } from './book/level.ts';
-import { F_BY_QUOTE, type Order } from './book/order.ts';
+import { F_BY_QUOTE, F_TRIGGERED, isStopType, type Order } from './book/order.ts';
+import { OrderIndex } from './book/order-index.ts';
 import { MarketState } from './market-state.ts';
 
 
@@ -23,7 +24,9 @@ export class EngineState {
   readonly userIdByName = new Map<string, number>();
   readonly apiKeys = new Map<string, ApiKeyRecord>();
   /** Open orders (resting and untriggered stops) by id. */
-  readonly orders = new Map<number, Order>();
+  readonly orders = new OrderIndex();
+  /** Trigger time of stop orders that have triggered and are still open (others work from creation). */
+  readonly triggeredAt = new Map<number, number>();
   /** Per asset: deposits minus withdrawals, the right-hand side of the conservation invariant. */
   readonly netDeposits: number[];
   nextOrderId = 1;
@@ -150,8 +153,14 @@ export class EngineState {
       origQtyLots: byQuote ? o.executedLots : o.origLots, origQuoteUnits: byQuote ? o.origLots : 0,
       execType, status, executedLots: o.executedLots, cumQuoteUnits: o.cumQuoteUnits,
       lastLots, lastPriceTicks, lastQuoteUnits, tradeId, isMaker, commissionUnits, commissionAsset,
-      isWorking, createdTs: o.createdTs, workingTs: o.workingTs, preventedMatchId, preventedLots, counterOrderId,
+      isWorking, createdTs: o.createdTs, workingTs: this.workingTs(o), preventedMatchId, preventedLots, counterOrderId,
     });
+  }
+
+  /** When an order started working: its creation, its trigger for stops, -1 before that. */
+  workingTs(o: Order): number {
+    if (!isStopType(o.typeCode)) return o.createdTs;
+    return (o.flags & F_TRIGGERED) === 0 ? -1 : this.triggeredAt.get(o.orderId) ?? this.ts;
   }
 
   /** Ends a command: one depth event per changed market, one balance event per touched balance. */

@@ -30,7 +30,7 @@ describe('BookSide', () => {
 });
 
 describe('StopBook', () => {
-  const order = (id: number, stop: number): Order => new Order(id, 1, 0, 0, stop, 1, '', 0, -1);
+  const order = (id: number, stop: number): Order => new Order(id, 1, 0, 0, stop, 1, '', 0);
 
   test('rising stops trigger lowest first, falling stops highest first, ties by order id', () => {
     const book = new StopBook();

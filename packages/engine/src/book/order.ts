@@ -79,8 +79,6 @@ export class Order {
     readonly origLots: number,
     readonly clientOrderId: string,
     readonly createdTs: number,
-    /** When the order started working: placement, or the trigger for stops (-1 until then). */
-    public workingTs: number,
   ) {
     this.remainingLots = origLots;
   }
