@@ -1,0 +1,5 @@
+export { MarketMaker } from './market-maker.ts';
+export { parseConfig, DEFAULTS, type MakerConfig } from './config.ts';
+export { desiredQuotes, reconcile, type Quote, type LadderParams, type Resting } from './ladder.ts';
+export { Prng, ReferencePrice } from './random-walk.ts';
+export { TokenBucket } from './budget.ts';
