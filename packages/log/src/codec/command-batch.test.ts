@@ -32,4 +32,43 @@ describe('command batch codec', () => {
     const bytes = encodeCommandBatch({ tsMs: 5, commands: [{ t: 'cancel', userId: 1, symbol: 'BTCUSDT', orderId: 9 }] });
     expect(() => decodeCommandBatch(bytes.subarray(0, bytes.length - 1))).toThrow(RangeError);
   });
+
+  it('carries request ids next to the commands (version 2) and stays version 1 without them', () => {
+    fc.assert(fc.property(fc.array(fc.tuple(command, fc.option(fc.string({ unit: 'binary', maxLength: 40 }), { nil: undefined })), { maxLength: 30 }), int, (rows, tsMs) => {
+      const commands = rows.map(([c]) => c);
+      const requestIds = rows.map(([, id]) => id);
+      const bytes = encodeCommandBatch({ tsMs, commands, requestIds });
+      const decoded = decodeCommandBatch(bytes);
+      expect(decoded.tsMs).toBe(tsMs);
+      expect(decoded.commands).toStrictEqual(commands);
+      if (requestIds.some((id) => id !== undefined)) {
+        expect(bytes[0]).toBe(2);
+        expect(decoded.requestIds).toStrictEqual(requestIds);
+      } else {
+        // No id at all: the exact bytes of a batch that never had request ids.
+        expect(bytes).toStrictEqual(encodeCommandBatch({ tsMs, commands }));
+        expect(decoded.requestIds).toBeUndefined();
+      }
+    }), { numRuns: 300 });
+  });
+
+  it('request ids never change the commands the engine replays', () => {
+    const commands: Command[] = [
+      { t: 'deposit', userId: 1, asset: 'USDT', amountUnits: 5 },
+      { t: 'cancel', userId: 1, symbol: 'BTCUSDT', orderId: 3 },
+    ];
+    const plain = decodeCommandBatch(encodeCommandBatch({ tsMs: 7, commands }));
+    const tagged = decodeCommandBatch(encodeCommandBatch({ tsMs: 7, commands, requestIds: [undefined, 'gw1:42'] }));
+    expect(tagged.commands).toStrictEqual(plain.commands);
+    expect(tagged.requestIds).toStrictEqual([undefined, 'gw1:42']);
+  });
+
+  it('rejects request ids that do not match the commands', () => {
+    expect(() => encodeCommandBatch({ tsMs: 1, commands: [], requestIds: ['x'] })).toThrow(RangeError);
+    const bytes = encodeCommandBatch({ tsMs: 1, commands: [{ t: 'cancel', userId: 1, symbol: 'B', orderId: 1 }], requestIds: ['r'] });
+    expect(() => decodeCommandBatch(bytes.subarray(0, bytes.length - 1))).toThrow(RangeError);
+    const bad = Buffer.from(bytes);
+    bad.writeUInt32LE(5, bytes.length - 4 - 1 - 4); // index 5 of a 1-command batch
+    expect(() => decodeCommandBatch(bad)).toThrow(RangeError);
+  });
 });

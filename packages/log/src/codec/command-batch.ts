@@ -4,19 +4,31 @@ import { ByteReader, ByteWriter } from './bytes.ts';
 /**
  * The command log's entry payload: one sequencer batch.
  *
- *   u8 version | f64 tsMs | u32 count | count × command
+ *   u8 version | f64 tsMs | u32 count | count × command                       (version 1)
+ *   u8 version | f64 tsMs | u32 count | count × command | u32 n | n × (u32 index, str requestId)   (version 2)
  *
  * Every command of a batch is stamped with the same time (the sequencer reads the clock once per
  * batch) and with consecutive seqs ending at the entry's seq. `place` and `cancel` — nearly all
  * of the traffic — get a compact binary form; the rare rest is JSON. Decoding gives back a value
  * deep-equal to what was encoded (absent optional fields stay absent), so replay is exact.
+ *
+ * Request ids (version 2) travel next to the commands, never inside them: a gateway in another
+ * process tags its command with one so that it can recognise the command when it follows the log.
+ * The engine never sees them, so replay and state hashes are the same with or without them. A
+ * batch without any request id is written as version 1, byte for byte as before.
  */
 export interface CommandBatch {
   readonly tsMs: number;
   readonly commands: readonly Command[];
+  /**
+   * Per command (same index), the submitter's request id, or undefined. Absent when no command of
+   * the batch has one (decoding gives it back only for version 2 batches).
+   */
+  readonly requestIds?: readonly (string | undefined)[];
 }
 
 const VERSION = 1;
+const VERSION_WITH_REQUEST_IDS = 2;
 const TAG_JSON = 0;
 const TAG_PLACE = 1;
 const TAG_CANCEL = 2;
@@ -98,7 +110,13 @@ function needsJson(c: Command): boolean {
 
 export function encodeCommandBatch(batch: CommandBatch): Buffer {
   const w = writer;
-  w.u8(VERSION);
+  const ids = batch.requestIds;
+  let tagged = 0;
+  if (ids !== undefined) {
+    if (ids.length !== batch.commands.length) throw new RangeError(`${ids.length} request ids for ${batch.commands.length} commands`);
+    for (const id of ids) if (id !== undefined) tagged++;
+  }
+  w.u8(tagged > 0 ? VERSION_WITH_REQUEST_IDS : VERSION);
   w.f64(batch.tsMs);
   w.u32(batch.commands.length);
   for (const c of batch.commands) {
@@ -108,13 +126,21 @@ export function encodeCommandBatch(batch: CommandBatch): Buffer {
     } else if (c.t === 'place') writePlace(w, c);
     else writeCancel(w, c as CancelOrder);
   }
+  if (tagged > 0) {
+    w.u32(tagged);
+    ids!.forEach((id, i) => {
+      if (id === undefined) return;
+      w.u32(i);
+      w.str(id);
+    });
+  }
   return w.finish();
 }
 
 export function decodeCommandBatch(payload: Uint8Array): CommandBatch {
   const r = new ByteReader(payload);
   const version = r.u8();
-  if (version !== VERSION) throw new RangeError(`command batch version ${version} is not ${VERSION}`);
+  if (version !== VERSION && version !== VERSION_WITH_REQUEST_IDS) throw new RangeError(`command batch version ${version} is not ${VERSION} or ${VERSION_WITH_REQUEST_IDS}`);
   const tsMs = r.f64();
   const count = r.u32();
   const commands: Command[] = new Array<Command>(count);
@@ -125,6 +151,20 @@ export function decodeCommandBatch(payload: Uint8Array): CommandBatch {
     else if (tag === TAG_JSON) commands[i] = JSON.parse(r.str()) as Command;
     else throw new RangeError(`unknown command tag ${tag}`);
   }
+  if (version === VERSION) {
+    if (!r.done) throw new RangeError('trailing bytes after command batch');
+    return { tsMs, commands };
+  }
+  const requestIds = new Array<string | undefined>(count).fill(undefined);
+  const tagged = r.u32();
+  if (tagged === 0 || tagged > count) throw new RangeError(`${tagged} request ids in a batch of ${count}`);
+  let prev = -1;
+  for (let k = 0; k < tagged; k++) {
+    const i = r.u32();
+    if (i <= prev || i >= count) throw new RangeError(`request id index ${i} out of order or range`);
+    requestIds[i] = r.str();
+    prev = i;
+  }
   if (!r.done) throw new RangeError('trailing bytes after command batch');
-  return { tsMs, commands };
+  return { tsMs, commands, requestIds };
 }

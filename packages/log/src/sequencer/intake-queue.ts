@@ -10,6 +10,8 @@ export interface Accepted {
 
 export interface Waiter {
   readonly command: Command;
+  /** Written next to the command in the log (a remote gateway's handle on it); the engine never sees it. */
+  readonly requestId?: string;
   resolve(result: Accepted): void;
   reject(err: Error): void;
 }

@@ -5,6 +5,7 @@ import { MemoryLog } from '../memory-log.ts';
 import { MemorySnapshotStore } from '../snapshot/memory-snapshot-store.ts';
 import { Workload } from '../testing/workload.ts';
 import { decodeEventBatch } from '../codec/event-batch.ts';
+import { decodeCommandBatch } from '../codec/command-batch.ts';
 import type { EntryLog, LogEntry } from '../types.ts';
 import { matchboxEngineCodec } from './engine-binding.ts';
 import { BusyError, SequencerFailedError } from './errors.ts';
@@ -50,6 +51,26 @@ describe('Sequencer', () => {
     expect(checkInvariants(engine)).toEqual([]);
     expect(await referenceHash(commandLog)).toBe(engine.stateHash());
     await seq.close({ snapshot: false });
+  });
+
+  it('stores request ids next to their commands; they change neither the engine nor replay', async () => {
+    const cmds = commands(600);
+    const plain = sequencer();
+    await Promise.all(cmds.map((c) => plain.seq.submit(c)));
+    const tagged = sequencer();
+    const acks = await Promise.all(cmds.map((c, i) => tagged.seq.submit(c, i % 3 === 0 ? `gw:${i}` : undefined)));
+    expect(tagged.engine.stateHash()).toBe(plain.engine.stateHash());
+    const seen = new Map<string, number>();
+    for (const entry of await tagged.commandLog.read(0, 10_000)) {
+      const batch = decodeCommandBatch(entry.payload);
+      const first = entry.seq - batch.commands.length + 1;
+      batch.requestIds?.forEach((id, i) => { if (id !== undefined) seen.set(id, first + i); });
+    }
+    expect(seen.size).toBe(Math.ceil(cmds.length / 3));
+    for (const [id, s] of seen) expect(acks[Number(id.slice(3))]!.seq).toBe(s);
+    expect(await referenceHash(tagged.commandLog)).toBe(plain.engine.stateHash());
+    await plain.seq.close({ snapshot: false });
+    await tagged.seq.close({ snapshot: false });
   });
 
   it('writes the events of each batch to the event log under the same seq', async () => {

@@ -77,11 +77,15 @@ export class Sequencer<E extends SequencedEngine> {
 
   get engine(): E { return this.opts.engine; }
 
-  /** Resolves once the command is durable, with its seq and events. Throws BusyError when full. */
-  submit(command: Command): Promise<Accepted> {
+  /**
+   * Resolves once the command is durable, with its seq and events. Throws BusyError when full.
+   * A `requestId` is stored with the command in the command log (see codec/command-batch.ts) so
+   * that a process following the log can tell its own commands apart; the engine ignores it.
+   */
+  submit(command: Command, requestId?: string): Promise<Accepted> {
     if (this.failure) return Promise.reject(this.failure);
     if (this.closing) return Promise.reject(new SequencerClosedError('shutting down'));
-    return new Promise<Accepted>((resolve, reject) => this.queue.push({ command, resolve, reject }));
+    return new Promise<Accepted>((resolve, reject) => this.queue.push(requestId === undefined ? { command, resolve, reject } : { command, requestId, resolve, reject }));
   }
 
   start(): void {
@@ -135,12 +139,13 @@ export class Sequencer<E extends SequencedEngine> {
     const engine = this.engine;
     const tsMs = this.opts.clock();
     const commands = waiters.map((w) => w.command);
+    const requestIds = waiters.some((w) => w.requestId !== undefined) ? waiters.map((w) => w.requestId) : undefined;
     const firstSeq = engine.lastSeq + 1;
     const events: EngineEvent[][] = new Array<EngineEvent[]>(commands.length);
     for (let i = 0; i < commands.length; i++) events[i] = engine.apply(commands[i]!, firstSeq + i, tsMs);
     const lastSeq = engine.lastSeq;
     if (lastSeq !== firstSeq + commands.length - 1) throw new Error(`engine seq ${lastSeq} after applying ${firstSeq}..${firstSeq + commands.length - 1}`);
-    const payload = encodeCommandBatch({ tsMs, commands });
+    const payload = encodeCommandBatch(requestIds ? { tsMs, commands, requestIds } : { tsMs, commands });
     this.opts.snapshotter.onBatch(lastSeq, payload);
     const writes: Promise<void>[] = [this.opts.commandLog.append([{ seq: lastSeq, payload }])];
     if (this.opts.eventLog) writes.push(this.opts.eventLog.append([{ seq: lastSeq, payload: encodeEventBatch({ tsMs, events }) }]));
