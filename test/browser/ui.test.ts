@@ -18,6 +18,9 @@ const SHOTS = resolve(import.meta.dirname, '../..', process.env.UPDATE_SCREENSHO
 const SYMBOL = 'BTCUSDT';
 const MID = 65_000;
 
+/** UI updates arrive by polling or streams; allow for a loaded CI machine (vitest's default is 1 s). */
+const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 10_000, interval: 100 });
+
 const CHROMIUM = '/usr/bin/chromium'; // Debian's; .ci/run installs it when missing
 const skipReason = !server ? 'apps/server does not export startServer/loadConfig yet'
   : !existsSync(CHROMIUM) ? `${CHROMIUM} is missing (apt-get install chromium)` : undefined;
@@ -78,17 +81,17 @@ describe.skipIf(skipReason !== undefined)(title, () => {
     await page.getByLabel('Username').fill('alice');
     await page.getByLabel('Password').fill('correct horse battery');
     await page.getByTestId('auth-submit').click();
-    await expect.poll(() => page.getByTestId('user-name').textContent()).toBe('alice');
+    await poll(() => page.getByTestId('user-name').textContent()).toBe('alice');
 
     await page.getByTestId('get-funds').click();
-    await expect.poll(() => free('USDT')).toBe(100_000);
+    await poll(() => free('USDT')).toBe(100_000);
     expect(await free('BTC')).toBe(10);
 
     const book = page.getByTestId('order-book');
-    await expect.poll(async () => Number(await book.getAttribute('data-bids'))).toBeGreaterThanOrEqual(12);
+    await poll(async () => Number(await book.getAttribute('data-bids'))).toBeGreaterThanOrEqual(12);
     expect(Number(await book.getAttribute('data-asks'))).toBeGreaterThanOrEqual(12);
-    await expect.poll(async () => Number(await page.getByTestId('price-chart').getAttribute('data-candles'))).toBeGreaterThan(0);
-    await expect.poll(async () => Number(await page.getByTestId('recent-trades').getAttribute('data-count'))).toBe(TRADE_PATH.length);
+    await poll(async () => Number(await page.getByTestId('price-chart').getAttribute('data-candles'))).toBeGreaterThan(0);
+    await poll(async () => Number(await page.getByTestId('recent-trades').getAttribute('data-count'))).toBe(TRADE_PATH.length);
     expect(await page.getByTestId('book-spread').textContent()).toContain('Spread 5.00');
     expect(await page.getByTestId('ohlc').textContent()).toMatch(/O\s*6\d,\d{3}\.\d{2}/);
   });
@@ -101,14 +104,14 @@ describe.skipIf(skipReason !== undefined)(title, () => {
     await page.getByTestId('qty').fill('0.01');
     expect(await page.getByTestId('est-total').textContent()).toBe('600.00 USDT');
     await page.getByTestId('submit-order').click();
-    await expect.poll(() => page.getByTestId('order-notice').textContent()).toContain('new');
+    await poll(() => page.getByTestId('order-notice').textContent()).toContain('new');
     const row = page.getByTestId('open-orders').locator('tbody tr[data-order-id]');
-    await expect.poll(() => row.count()).toBe(1);
+    await poll(() => row.count()).toBe(1);
     expect(await row.first().textContent()).toContain('60,000.00');
     expect(await free('USDT')).toBe(99_400); // 600 locked
     await page.getByTestId('tab-open').click();
     await row.first().getByTestId('cancel-order').click();
-    await expect.poll(() => row.count()).toBe(0);
+    await poll(() => row.count()).toBe(0);
     expect(await free('USDT')).toBe(100_000);
   });
 
@@ -117,10 +120,10 @@ describe.skipIf(skipReason !== undefined)(title, () => {
     await page.getByTestId('price').fill(String(MID + 10)); // takes the best ask at MID + 2.5
     await page.getByTestId('qty').fill('0.01');
     await page.getByTestId('submit-order').click();
-    await expect.poll(() => page.getByTestId('order-notice').textContent()).toContain('filled: 0.01');
+    await poll(() => page.getByTestId('order-notice').textContent()).toContain('filled: 0.01');
     await page.getByTestId('tab-trades').click();
     const trades = page.getByTestId('trade-history').locator('tbody tr[data-trade-id]');
-    await expect.poll(() => trades.count()).toBe(1);
+    await poll(() => trades.count()).toBe(1);
     const text = await trades.first().textContent();
     expect(text).toContain('65,002.50');
     expect(text).toContain('taker');
@@ -137,7 +140,7 @@ describe.skipIf(skipReason !== undefined)(title, () => {
     await page.getByTestId('price').fill('1');
     await page.getByTestId('qty').fill('0.001');
     await page.getByTestId('submit-order').click();
-    await expect.poll(() => page.getByTestId('order-error').textContent()).toBe(`${body.msg} (${body.code})`);
+    await poll(() => page.getByTestId('order-error').textContent()).toBe(`${body.msg} (${body.code})`);
   });
 
   it('market buy by total, and a stop-limit that rests with its stop price', async () => {
@@ -147,9 +150,9 @@ describe.skipIf(skipReason !== undefined)(title, () => {
     await page.getByTestId('total').fill('100');
     expect(await page.getByTestId('est-total').textContent()).toBe('≈ 100.00 USDT');
     await page.getByTestId('submit-order').click();
-    await expect.poll(() => page.getByTestId('order-notice').textContent()).toMatch(/market order filled/);
+    await poll(() => page.getByTestId('order-notice').textContent()).toMatch(/market order filled/);
     // quoteOrderQty buys whole lots (0.00001 BTC ≈ 0.65 USDT here): spends at most 100, more than 99
-    await expect.poll(async () => usdt - (await free('USDT'))).toBeGreaterThan(99);
+    await poll(async () => usdt - (await free('USDT'))).toBeGreaterThan(99);
     expect(usdt - (await free('USDT'))).toBeLessThanOrEqual(100);
 
     await page.getByTestId('tab-open').click();
@@ -158,27 +161,27 @@ describe.skipIf(skipReason !== undefined)(title, () => {
     await page.getByTestId('price').fill('66100');
     await page.getByTestId('qty').fill('0.01');
     await page.getByTestId('submit-order').click();
-    await expect.poll(() => page.getByTestId('order-notice').textContent()).toContain('stop loss limit order new');
+    await poll(() => page.getByTestId('order-notice').textContent()).toContain('stop loss limit order new');
     const row = page.getByTestId('open-orders').locator('tbody tr[data-order-id]');
-    await expect.poll(() => row.count()).toBe(1);
+    await poll(() => row.count()).toBe(1);
     expect(await row.first().textContent()).toContain('66,000.00');
     await page.getByTestId('cancel-all').click();
-    await expect.poll(() => row.count()).toBe(0);
+    await poll(() => row.count()).toBe(0);
     await page.getByTestId('kind-limit').click();
   });
 
   it('market selector lists every market with 24h stats and switches by keyboard', async () => {
     await page.getByTestId('market-selector').click();
     for (const s of ['BTCUSDT', 'ETHUSDT', 'SOLUSDT']) await page.getByTestId(`market-${s}`).waitFor();
-    await expect.poll(() => page.getByTestId('market-BTCUSDT').textContent()).toContain('65,002.50');
+    await poll(() => page.getByTestId('market-BTCUSDT').textContent()).toContain('65,002.50');
     expect(await page.getByTestId('market-BTCUSDT').textContent()).toMatch(/\+0\.\d\d%/);
     await page.getByTestId('market-ETHUSDT').focus();
     await page.keyboard.press('Enter');
-    await expect.poll(() => page.getByTestId('market-selector').textContent()).toContain('ETH/USDT');
-    expect(await page.getByTestId('recent-trades').textContent()).toContain('No trades yet');
+    await poll(() => page.getByTestId('market-selector').textContent()).toContain('ETH/USDT');
+    await poll(() => page.getByTestId('recent-trades').textContent()).toContain('No trades yet');
     await page.getByTestId('market-selector').click();
     await page.getByTestId('market-BTCUSDT').click();
-    await expect.poll(() => page.getByTestId('market-selector').textContent()).toContain('BTC/USDT');
+    await poll(() => page.getByTestId('market-selector').textContent()).toContain('BTC/USDT');
     await page.getByTestId('depth-tab').click();
     await page.getByTestId('depth-chart').locator('canvas').waitFor();
     await page.getByRole('tab', { name: 'Chart' }).click();
@@ -190,7 +193,7 @@ describe.skipIf(skipReason !== undefined)(title, () => {
     await page.getByTestId('price').fill(String(MID + 10));
     await page.getByTestId('qty').fill('0.01');
     await page.getByTestId('submit-order').click();
-    await expect.poll(() => page.getByTestId('order-error').textContent()).toBe('Order would immediately match and take. (-2010)');
+    await poll(() => page.getByTestId('order-error').textContent()).toBe('Order would immediately match and take. (-2010)');
     await page.getByTestId('post-only').uncheck();
   });
 
@@ -201,6 +204,7 @@ describe.skipIf(skipReason !== undefined)(title, () => {
     await dialog.getByLabel('Trade').uncheck();
     await dialog.getByTestId('create-key').click();
     const secretBox = dialog.getByTestId('new-secret');
+    await secretBox.locator('code').nth(1).waitFor();
     const codes = await secretBox.locator('code').allTextContents();
     expect(codes).toHaveLength(2);
     const [apiKey, secretKey] = codes as [string, string];
@@ -232,15 +236,15 @@ describe.skipIf(skipReason !== undefined)(title, () => {
     await page.keyboard.press('Tab');
     await page.keyboard.type('correct horse battery');
     await page.keyboard.press('Enter');
-    await expect.poll(() => page.getByTestId('user-name').textContent()).toBe('alice');
-    await expect.poll(() => free('BTC')).toBeGreaterThan(10.01); // the funds and fills are still there
+    await poll(() => page.getByTestId('user-name').textContent()).toBe('alice');
+    await poll(() => free('BTC')).toBeGreaterThan(10.01); // the funds and fills are still there
   });
 
   it('looks right at 1440×900 and 390×844 (screenshots) with no console errors', async () => {
     mkdirSync(SHOTS, { recursive: true });
     await page.getByTestId('tab-trades').click();
     await page.getByTestId('interval-1s').click();
-    await expect.poll(async () => Number(await page.getByTestId('price-chart').getAttribute('data-candles'))).toBeGreaterThan(0);
+    await poll(async () => Number(await page.getByTestId('price-chart').getAttribute('data-candles'))).toBeGreaterThan(0);
     await page.getByTestId('toast').waitFor({ state: 'detached' });
     await page.screenshot({ path: join(SHOTS, 'trade-1440x900.png') });
     await page.setViewportSize({ width: 390, height: 844 });
