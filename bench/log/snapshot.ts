@@ -99,7 +99,7 @@ export async function measurePause(mode: 'inline' | 'replica', engine: Engine, c
   let acked = 0;
   await new Promise<void>((resolve) => {
     const pump = (): void => {
-      while (next < stream.length && next - acked < 16_000) {
+      while (next < stream.length && next - acked < 4096) {
         void seq.submit(stream[next++]!).then(() => { if (++acked === stream.length) resolve(); });
       }
       if (next < stream.length) setImmediate(pump);
