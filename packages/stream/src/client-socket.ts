@@ -37,9 +37,12 @@ export class ClientSocket {
     private readonly now: () => number,
     private readonly log: StreamLogger | undefined,
     private readonly onGone: (c: ClientSocket) => void,
+    kind: 'market' | 'api',
   ) {
     this.lastSeenMs = now();
-    this.rate = new MessageRate(limits.messagesPerSecond, limits.messageBurst, this.lastSeenMs);
+    this.rate = kind === 'api'
+      ? new MessageRate(limits.apiMessagesPerSecond, limits.apiMessageBurst, this.lastSeenMs)
+      : new MessageRate(limits.messagesPerSecond, limits.messageBurst, this.lastSeenMs);
     this.outbound = new Outbound(socket, scheduler, limits.maxBufferedBytes, () => this.close(CLOSE_POLICY, 'slow client: outbound buffer full'));
     ws.on('pong', () => { this.lastSeenMs = this.now(); });
     ws.on('message', (data, isBinary) => this.onMessage(data, isBinary));

@@ -6,9 +6,12 @@ export interface StreamLimits {
   readonly maxSubscriptions: number;
   /** Queued + socket-buffered bytes after which a client counts as too slow and is cut off. */
   readonly maxBufferedBytes: number;
-  /** Incoming messages per second (token bucket refill) and burst before the connection is closed. */
+  /** Incoming control messages per second on market connections (token bucket refill) and burst; past it the connection is closed. */
   readonly messagesPerSecond: number;
   readonly messageBurst: number;
+  /** The same for WS API connections, where bots place orders (the fast path): a much higher bound. */
+  readonly apiMessagesPerSecond: number;
+  readonly apiMessageBurst: number;
   /** Concurrent connections of one server. */
   readonly maxConnections: number;
   /** Ping period, and how long a client may stay silent (no pong, no message) before it is dropped. */
@@ -24,6 +27,8 @@ export const DEFAULT_LIMITS: StreamLimits = {
   maxBufferedBytes: 4 * 1024 * 1024,
   messagesPerSecond: 10,
   messageBurst: 50,
+  apiMessagesPerSecond: 5000,
+  apiMessageBurst: 5000,
   maxConnections: 20_000,
   pingIntervalMs: 20_000,
   pongTimeoutMs: 60_000,

@@ -71,7 +71,7 @@ export function attachWebSocketServer(target: Server | { readonly server: Server
   };
 
   const accept = (ws: WebSocket, socket: Duplex, r: Route): void => {
-    const client = new ClientSocket(ws, socket, scheduler, limits, now, log, (c) => clients.delete(c));
+    const client = new ClientSocket(ws, socket, scheduler, limits, now, log, (c) => clients.delete(c), r.kind);
     clients.add(client);
     if (r.kind === 'api') {
       client.attach(new WsApiConnection(client, hub, opts.apiKeys, opts.orderApi ?? {}, limits.maxPendingRequests, now, log));
