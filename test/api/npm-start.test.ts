@@ -37,14 +37,14 @@ describe('npm start', () => {
   it('runs the exchange on DATA_DIR, prints its URL, shuts down cleanly and keeps its data', async () => {
     const env = { DATA_DIR: dir, PORT: '0', LOG_LEVEL: 'info' };
     let s = await start(env);
-    expect((await (await fetch(`${s.url}/health`)).json()).status).toBe('ok');
+    expect(((await (await fetch(`${s.url}/health`)).json()) as { status: string }).status).toBe('ok');
     const r = await fetch(`${s.url}/api/v1/dev/accounts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ deposits: { USDT: '5' }, username: 'persisted' }) });
     expect(r.status).toBe(200);
     expect(await stop(s.child)).toBe(0);
     s = await start(env);
     try {
       const again = await fetch(`${s.url}/api/v1/dev/accounts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'persisted' }) });
-      expect((await again.json()).code).toBe(-4002);
+      expect(((await again.json()) as { code: number }).code).toBe(-4002);
       expect(await (await fetch(`${s.url}/metrics`)).text()).toMatch(/process_cpu_user_seconds_total/);
     } finally {
       expect(await stop(s.child)).toBe(0);
