@@ -28,7 +28,8 @@ export async function testExchange(deps: Partial<AppDeps> = {}): Promise<TestExc
     },
   };
   (t as { app: FastifyInstance }).app = await buildApp({
-    exchange, secrets: new SecretBox(randomBytes(32)), devFaucet: true, clock: () => t.now, rateLimits: HIGH_LIMITS, ...deps,
+    exchange, secrets: new SecretBox(randomBytes(32)), devFaucet: true, clock: () => t.now, rateLimits: HIGH_LIMITS,
+    webRoot: '/nonexistent/matchbox-web', ...deps,
   });
   return t;
 }

@@ -1,5 +1,9 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import formbody from '@fastify/formbody';
+import fastifyStatic from '@fastify/static';
 import { Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { ERRORS } from '@matchbox/domain';
 import type { SecretBox } from '../security/secret-box.ts';
@@ -25,7 +29,12 @@ export interface AppDeps {
   readonly processMetrics?: boolean;
   readonly trustProxy?: boolean;
   readonly secureCookies?: boolean;
+  /** The built web UI (apps/web/dist); served at `/` when it holds an index.html. */
+  readonly webRoot?: string;
 }
+
+/** Where `npm run build:web` puts the UI. */
+export const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../../../web/dist', import.meta.url));
 
 declare module 'fastify' {
   interface FastifyContextConfig { weight?: number }
@@ -83,6 +92,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await v1.register(formbody);
     userRoutes(v1, ctx, { devFaucet: deps.devFaucet, secureCookies: deps.secureCookies ?? false });
   });
+
+  const webRoot = deps.webRoot ?? DEFAULT_WEB_ROOT;
+  if (existsSync(join(webRoot, 'index.html'))) {
+    await app.register(fastifyStatic, {
+      root: webRoot, prefix: '/', index: ['index.html'], wildcard: false,
+      // Hashed assets never change; the page itself is always revalidated.
+      setHeaders: (reply, path) => { void reply.header('Cache-Control', path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache'); },
+    });
+  }
 
   app.get('/health', { config: { weight: 0 } }, async (_req, reply) => {
     const h = deps.exchange.health();
