@@ -3,21 +3,16 @@ import type {
 } from '@matchbox/domain';
 import { CandleAccumulator } from './candle-accumulator.ts';
 
-type Cell = string | number | boolean | null;
+export type Cell = string | number | boolean | null;
 
-/** Column-major rows of one table: one array per column, ready for `unnest($1::…[], …)`. */
-export class Columns<Name extends string> {
-  readonly cols: Record<Name, Cell[]>;
-  length = 0;
-  constructor(readonly names: readonly Name[]) {
-    this.cols = Object.fromEntries(names.map((n) => [n, [] as Cell[]])) as unknown as Record<Name, Cell[]>;
-  }
+/** Rows of one table as plain objects keyed by column name, written with json_populate_recordset. */
+export class Rows<Name extends string> {
+  readonly rows: Record<Name, Cell>[] = [];
   push(row: Record<Name, Cell>): void {
-    for (const n of this.names) this.cols[n].push(row[n]);
-    this.length++;
+    this.rows.push(row);
   }
-  arrays(): Cell[][] {
-    return this.names.map((n) => this.cols[n]);
+  get length(): number {
+    return this.rows.length;
   }
 }
 
@@ -59,12 +54,12 @@ interface AggTrade { symbol: string; aggId: number; lastTradeId: number; ts: num
  * INSERT … ON CONFLICT DO UPDATE may touch a row only once.
  */
 export class ProjectionBatch {
-  readonly orderEvents = new Columns(ORDER_EVENT_COLS);
-  readonly trades = new Columns(TRADE_COLS);
-  readonly aggTrades = new Columns(AGG_COLS);
-  readonly userTrades = new Columns(USER_TRADE_COLS);
-  readonly ledger = new Columns(LEDGER_COLS);
-  readonly users = new Columns(USER_COLS);
+  readonly orderEvents = new Rows<(typeof ORDER_EVENT_COLS)[number]>();
+  readonly trades = new Rows<(typeof TRADE_COLS)[number]>();
+  readonly aggTrades = new Rows<(typeof AGG_COLS)[number]>();
+  readonly userTrades = new Rows<(typeof USER_TRADE_COLS)[number]>();
+  readonly ledger = new Rows<(typeof LEDGER_COLS)[number]>();
+  readonly users = new Rows<(typeof USER_COLS)[number]>();
   readonly candles = new CandleAccumulator();
   readonly orders = new Map<number, Record<OrderCol, Cell>>();
   readonly balances = new Map<string, Record<(typeof BALANCE_COLS)[number], Cell>>();

@@ -12,7 +12,7 @@ import { Projector, ProjectorGapError, type ProjectorOptions } from './projector
 
 const silent = pino({ level: 'silent' });
 
-function workloadEntries(commands = 3000, batchSize = 40): LogEntry[] {
+function workloadEntries(commands = 2000, batchSize = 40): LogEntry[] {
   return new ExchangeWorkload({ seed: 7, jumpEveryBatches: 20 }).entries(commands, batchSize);
 }
 

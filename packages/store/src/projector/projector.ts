@@ -42,6 +42,12 @@ export interface ProjectorStats {
   rows: number;
 }
 
+interface PreparedBatch {
+  readonly seq: number;
+  readonly entries: number;
+  readonly batch: ProjectionBatch;
+}
+
 export class ProjectorGapError extends Error {
   constructor(message: string) {
     super(message);
@@ -72,6 +78,8 @@ export class Projector {
   private lastAckMs = 0;
   private ackedSeq = 0;
   private cursorReady = false;
+  /** The next batch, built while the current one is written (at most one ahead: bounded memory). */
+  private prefetched: { from: number; batch: Promise<PreparedBatch | null> } | null = null;
 
   constructor(private readonly opts: ProjectorOptions) {
     this.name = opts.name ?? 'store';
@@ -158,8 +166,24 @@ export class Projector {
     const locked = await tx.query<{ seq: number }>('SELECT seq FROM projector_cursor WHERE name = $1 FOR UPDATE', [this.name]);
     const from = locked[0]?.seq;
     if (from === undefined) throw new Error(`projector cursor row "${this.name}" is missing`);
+    const ahead = this.prefetched;
+    this.prefetched = null;
+    const prepared = (ahead !== null && ahead.from === from ? await ahead.batch : null) ?? await this.prepare(from);
+    if (prepared === null) return { seq: from, entries: 0, events: 0, rows: 0 };
+    // Decode and build the next batch while this one is written: JS and the database overlap.
+    this.prefetched = { from: prepared.seq, batch: this.prepare(prepared.seq).catch(() => null) };
+    await writeBatch(tx, prepared.batch);
+    await tx.query('UPDATE projector_cursor SET seq = GREATEST(seq, $2), updated_at = now() WHERE name = $1', [this.name, prepared.seq]);
+    return { seq: prepared.seq, entries: prepared.entries, events: prepared.batch.events, rows: prepared.batch.rowCount };
+  }
+
+  /**
+   * Reads and decodes the entries after `from` into one bounded batch. Pure with respect to the
+   * database, so it may run ahead speculatively; it is used only if the locked cursor equals `from`.
+   */
+  private async prepare(from: number): Promise<PreparedBatch | null> {
     const entries = await this.opts.log.read(from, this.maxEntries);
-    if (entries.length === 0) return { seq: from, entries: 0, events: 0, rows: 0 };
+    if (entries.length === 0) return null;
     const batch = new ProjectionBatch(this.marketsBySymbol);
     let seq = from;
     let used = 0;
@@ -175,9 +199,7 @@ export class Projector {
       used++;
       if (batch.events >= this.maxEvents) break;
     }
-    await writeBatch(tx, batch);
-    await tx.query('UPDATE projector_cursor SET seq = GREATEST(seq, $2), updated_at = now() WHERE name = $1', [this.name, seq]);
-    return { seq, entries: used, events: batch.events, rows: batch.rowCount };
+    return { seq, entries: used, batch };
   }
 
   private async maybeAck(seq: number, idle: boolean): Promise<void> {
