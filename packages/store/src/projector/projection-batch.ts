@@ -16,7 +16,7 @@ export class Rows<Name extends string> {
   }
 }
 
-const ORDER_EVENT_COLS = [
+export const ORDER_EVENT_COLS = [
   'seq', 'idx', 'ts', 'user_id', 'symbol', 'order_id', 'client_order_id', 'side', 'order_type', 'time_in_force', 'stp_mode',
   'price_ticks', 'stop_price_ticks', 'orig_qty_lots', 'orig_quote_units', 'exec_type', 'status', 'executed_lots',
   'cum_quote_units', 'last_lots', 'last_price_ticks', 'last_quote_units', 'trade_id', 'is_maker', 'commission_units',
@@ -27,20 +27,20 @@ const ORDER_COLS = [
   'stop_price_ticks', 'orig_qty_lots', 'orig_quote_units', 'status', 'is_open', 'is_working', 'executed_lots',
   'cum_quote_units', 'created_ts', 'working_ts', 'update_ts', 'update_seq', 'update_idx',
 ] as const;
-const TRADE_COLS = [
+export const TRADE_COLS = [
   'symbol', 'trade_id', 'seq', 'ts', 'price_ticks', 'qty_lots', 'quote_units', 'buyer_user_id', 'seller_user_id',
   'buyer_order_id', 'seller_order_id', 'buyer_is_maker', 'buyer_fee_units', 'seller_fee_units', 'agg_id',
 ] as const;
-const AGG_COLS = ['symbol', 'agg_id', 'last_trade_id', 'ts', 'price_ticks', 'qty_lots', 'buyer_is_maker'] as const;
-const USER_TRADE_COLS = [
+export const AGG_COLS = ['symbol', 'agg_id', 'last_trade_id', 'ts', 'price_ticks', 'qty_lots', 'buyer_is_maker'] as const;
+export const USER_TRADE_COLS = [
   'user_id', 'symbol', 'trade_id', 'is_buyer', 'order_id', 'is_maker', 'ts', 'price_ticks', 'qty_lots', 'quote_units',
   'commission_units', 'commission_asset',
 ] as const;
-const LEDGER_COLS = [
+export const LEDGER_COLS = [
   'seq', 'idx', 'ts', 'user_id', 'asset', 'free_units', 'locked_units', 'delta_free_units', 'delta_locked_units', 'cause',
 ] as const;
 const BALANCE_COLS = ['user_id', 'asset', 'free_units', 'locked_units', 'update_seq', 'update_idx'] as const;
-const USER_COLS = ['user_id', 'username', 'password_hash', 'created_seq', 'created_ts'] as const;
+export const USER_COLS = ['user_id', 'username', 'password_hash', 'created_seq', 'created_ts'] as const;
 const API_KEY_COLS = ['api_key', 'user_id', 'permissions', 'label', 'created_seq', 'created_ts', 'revoked_seq'] as const;
 
 export type OrderEventCol = (typeof ORDER_EVENT_COLS)[number];
