@@ -2,8 +2,10 @@ import { DEFAULT_MARKETS, compileMarket, type MarketConfig } from '@matchbox/dom
 import { readFileSync } from 'node:fs';
 import type { Storage } from './core/exchange.ts';
 
-export type Role = 'all' | 'gateway' | 'sequencer' | 'projector';
-const ROLES: readonly Role[] = ['all', 'gateway', 'sequencer', 'projector'];
+export type Role = 'all' | 'gateway' | 'sequencer' | 'projector' | 'fanout';
+const ROLES: readonly Role[] = ['all', 'gateway', 'sequencer', 'projector', 'fanout'];
+/** Roles this server runs (src/roles/index.ts); projector and fanout are hooks for packages/store and packages/stream. */
+const IMPLEMENTED_ROLES: readonly Role[] = ['all', 'gateway', 'sequencer'];
 
 export interface Config {
   readonly port: number;
@@ -21,6 +23,10 @@ export interface Config {
   readonly ipWeightPerMinute: number;
   readonly ordersPer10s: number;
   readonly trustProxy: boolean;
+  /** ROLE=gateway: how long a request waits for its command in the command log before -1007. */
+  readonly gatewayTimeoutMs: number;
+  /** ROLE=gateway: `MAXLEN ~` of the intake stream. */
+  readonly intakeMaxLen: number;
 }
 
 export class ConfigError extends Error {
@@ -98,9 +104,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ipWeightPerMinute: int('RATE_LIMIT_WEIGHT_PER_MINUTE', 6000, 1, 10_000_000),
     ordersPer10s: int('RATE_LIMIT_ORDERS_PER_10S', 100, 1, 10_000_000),
     trustProxy: flag('TRUST_PROXY', false),
+    gatewayTimeoutMs: int('GATEWAY_TIMEOUT_MS', 10_000, 100, 600_000),
+    intakeMaxLen: int('INTAKE_MAXLEN', 1_000_000, 1000, 1_000_000_000),
   };
-  if (role !== 'all') {
-    problems.push(`ROLE=${role}: running the roles as separate processes is not implemented yet; use ROLE=all (the default). See apps/server/README.md`);
+  if (ROLES.includes(role) && !IMPLEMENTED_ROLES.includes(role)) {
+    problems.push(`ROLE=${role} is not runnable from apps/server yet (the projector runs as \`matchbox-store project\`, see packages/store); use ROLE=all, gateway or sequencer. See apps/server/README.md`);
+  } else if (role !== 'all' && !production) {
+    problems.push(`ROLE=${role} needs REDIS_URL and DATABASE_URL: the split roles talk through Redis streams (the embedded mode is ROLE=all only)`);
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

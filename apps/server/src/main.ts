@@ -1,8 +1,9 @@
 import pino from 'pino';
 import { ConfigError, loadConfig } from './config.ts';
+import { runRole } from './roles/index.ts';
 import { startServer } from './server.ts';
 
-/** `npm start`: the whole exchange in one process (see apps/server/README.md). */
+/** `npm start`: the whole exchange in one process, or one role of it with ROLE (see apps/server/README.md). */
 async function main(): Promise<void> {
   let config;
   try {
@@ -14,8 +15,14 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const logger = pino({ level: config.logLevel });
-  const server = await startServer(config, logger);
+  const logger = pino({ level: config.logLevel, ...(config.role === 'all' ? {} : { base: { role: config.role, pid: process.pid } }) });
+  const server = config.role === 'all' ? await startServer(config, logger) : await runRole(config, logger);
+  if ('failed' in server) {
+    void server.failed.then((err) => {
+      logger.fatal({ err: err.message }, `ROLE=${config.role} stopped; exiting so that it restarts and recovers from the log`);
+      process.exit(1);
+    });
+  }
   let stopping = false;
   const stop = async (signal: string): Promise<void> => {
     if (stopping) return;

@@ -127,7 +127,8 @@ export class Exchange {
   }
 }
 
-async function openStorage(s: Storage): Promise<{ commandLog: CommandLog; eventLog: EventLog; snapshots: SnapshotStore }> {
+/** Opens the command log, event log and snapshot store (shared with the split roles in `src/roles/`). */
+export async function openStorage(s: Storage): Promise<{ commandLog: CommandLog; eventLog: EventLog; snapshots: SnapshotStore }> {
   if (s.kind === 'memory') return { commandLog: new MemoryLog(), eventLog: new MemoryLog(), snapshots: new MemorySnapshotStore() };
   if (s.kind === 'files') {
     const commandLog = await FileJournal.open({ dir: `${s.dataDir}/commands` });
@@ -141,13 +142,14 @@ async function openStorage(s: Storage): Promise<{ commandLog: CommandLog; eventL
   return { commandLog, eventLog, snapshots };
 }
 
-/** Rebuilds the history projection from what the event log still holds. */
-async function replayHistory(eventLog: EventLog, history: History): Promise<void> {
+/** Rebuilds the history projection from what the event log still holds (up to `toSeq`, an entry boundary). */
+export async function replayHistory(eventLog: EventLog, history: History, toSeq = Number.POSITIVE_INFINITY): Promise<void> {
   let after = 0;
   for (;;) {
     const entries = await eventLog.read(after, 256);
     if (entries.length === 0) return;
     for (const entry of entries) {
+      if (entry.seq > toSeq) return;
       const batch = decodeEventBatch(entry.payload);
       const first = entry.seq - batch.events.length + 1;
       batch.events.forEach((events, i) => history.apply(first + i, batch.tsMs, events));

@@ -1,0 +1,137 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createHmac, randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Redis } from 'ioredis';
+import pg from 'pg';
+
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const REDIS_URL = process.env.MATCHBOX_TEST_REDIS ?? 'redis://127.0.0.1:6379';
+export const PG_URL = process.env.MATCHBOX_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+/** A private key prefix and a fresh PostgreSQL schema (reached through search_path), removed by `drop`. */
+export class Sandbox {
+  readonly id = randomBytes(5).toString('hex');
+  readonly prefix = `mbx-topo-${this.id}`;
+  readonly schema = `mbx_topo_${this.id}`;
+  readonly serverKey = randomBytes(32).toString('hex');
+
+  get databaseUrl(): string {
+    const sep = PG_URL.includes('?') ? '&' : '?';
+    return `${PG_URL}${sep}options=${encodeURIComponent(`-c search_path=${this.schema}`)}`;
+  }
+
+  async create(): Promise<void> {
+    const c = new pg.Client({ connectionString: PG_URL });
+    await c.connect();
+    await c.query(`CREATE SCHEMA ${this.schema}`);
+    await c.end();
+  }
+
+  async drop(): Promise<void> {
+    const redis = new Redis(REDIS_URL);
+    const keys = await redis.keys(`${this.prefix}:*`);
+    if (keys.length > 0) await redis.del(...keys);
+    await redis.quit();
+    const c = new pg.Client({ connectionString: PG_URL });
+    await c.connect();
+    await c.query(`DROP SCHEMA IF EXISTS ${this.schema} CASCADE`);
+    await c.end();
+  }
+
+  env(role: string, extra: Record<string, string> = {}): Record<string, string> {
+    return {
+      ROLE: role, PORT: '0', HOST: '127.0.0.1', REDIS_URL, DATABASE_URL: this.databaseUrl, REDIS_PREFIX: this.prefix,
+      SERVER_KEY: this.serverKey, DEV_FAUCET: '1', LOG_LEVEL: 'info',
+      RATE_LIMIT_ORDERS_PER_10S: '1000000', RATE_LIMIT_WEIGHT_PER_MINUTE: '10000000', ...extra,
+    };
+  }
+}
+
+/** One `node apps/server/src/main.ts` child with ROLE set; knows its URL from its start-up line. */
+export class RoleProcess {
+  readonly proc: ChildProcess;
+  private out = '';
+  private exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+  private readonly exited: Promise<void>;
+  readonly url: Promise<string>;
+
+  constructor(readonly name: string, env: Record<string, string>) {
+    const { ROLE: _r, PORT: _p, ...inherited } = process.env;
+    this.proc = spawn(process.execPath, ['--import', 'tsx', 'apps/server/src/main.ts'], {
+      cwd: REPO_ROOT, env: { ...inherited, ...env }, stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.exited = new Promise((resolve) => this.proc.on('exit', (code, signal) => { this.exit = { code, signal }; resolve(); }));
+    this.url = new Promise((resolve, reject) => {
+      const onData = (d: Buffer): void => {
+        this.out += d.toString();
+        if (this.out.length > 2_000_000) this.out = this.out.slice(-1_000_000);
+        const m = /Matchbox \w+ is running at (http:\/\/[^\s"]+)/.exec(this.out);
+        if (m) resolve(m[1]!);
+      };
+      this.proc.stdout!.on('data', onData);
+      this.proc.stderr!.on('data', onData);
+      void this.exited.then(() => reject(new Error(`${name} exited before it was ready: ${this.tail()}`)));
+    });
+    this.url.catch(() => {});
+  }
+
+  get pid(): number { return this.proc.pid!; }
+
+  get running(): boolean { return this.exit === undefined; }
+
+  output(): string { return this.out; }
+
+  tail(n = 3000): string { return this.out.slice(-n); }
+
+  /** The JSON log lines with this `msg`. */
+  logLines(msg: string): Record<string, unknown>[] {
+    return this.out.split('\n').filter((l) => l.includes(msg)).map((l) => { try { return JSON.parse(l) as Record<string, unknown>; } catch { return {}; } }).filter((o) => o.msg === msg);
+  }
+
+  /** SIGKILL this child (by its own pid) and wait for it to be gone. */
+  async kill(): Promise<void> {
+    if (!this.running) return;
+    process.kill(this.pid, 'SIGKILL');
+    await this.exited;
+  }
+
+  /** SIGTERM (clean shutdown) and wait; resolves with the exit code. */
+  async stop(): Promise<number | null> {
+    if (this.running) process.kill(this.pid, 'SIGTERM');
+    await this.exited;
+    return this.exit!.code;
+  }
+}
+
+export interface User { readonly userId: number; readonly apiKey: string; readonly secretKey: string }
+
+export async function faucet(url: string, deposits: Record<string, string>): Promise<User> {
+  const r = await fetch(`${url}/api/v1/dev/accounts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ deposits }) });
+  if (r.status !== 200) throw new Error(`faucet: ${r.status} ${await r.text()}`);
+  return (await r.json()) as User;
+}
+
+/** A Binance SIGNED request (all parameters in the query string). Throws on a network error. */
+export async function signed(url: string, user: User, method: 'GET' | 'POST' | 'DELETE', route: string, params: Record<string, string>): Promise<{ status: number; body: Record<string, unknown> }> {
+  const q = new URLSearchParams({ ...params, timestamp: String(Date.now()), recvWindow: '60000' }).toString();
+  const sig = createHmac('sha256', user.secretKey).update(q).digest('hex');
+  const r = await fetch(`${url}${route}?${q}&signature=${sig}`, { method, headers: { 'X-MBX-APIKEY': user.apiKey } });
+  return { status: r.status, body: (await r.json()) as Record<string, unknown> };
+}
+
+export async function health(url: string): Promise<{ ok: boolean; lastSeq: number }> {
+  const r = await fetch(`${url}/health`);
+  return (await r.json()) as { ok: boolean; lastSeq: number };
+}
+
+/** Polls `check` until it returns a value (bounded; the bound is a hang guard, not a timing assertion). */
+export async function until<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await check();
+    if (v !== undefined) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
