@@ -1,0 +1,96 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const CLOCK_TICKS_PER_SEC = 100;
+
+/** A child process of this benchmark (server under test or peer), stopped by its own pid. */
+export class Child {
+  private exited: Promise<number | null>;
+
+  constructor(readonly name: string, readonly proc: ChildProcess, readonly output: string[]) {
+    this.exited = new Promise((resolve) => proc.on('exit', (code) => resolve(code)));
+  }
+
+  get pid(): number {
+    return this.proc.pid!;
+  }
+
+  async stop(timeoutMs = 30_000): Promise<void> {
+    if (this.proc.exitCode !== null) return;
+    this.proc.kill('SIGTERM');
+    const t = setTimeout(() => this.proc.kill('SIGKILL'), timeoutMs);
+    await this.exited;
+    clearTimeout(t);
+  }
+}
+
+/**
+ * Starts `apps/server/src/main.ts` as its own process (`npm start` without npx in between, so
+ * the pid is the server's and its CPU is measured alone). Resolves once it prints its URL.
+ */
+export async function startServerProcess(port: number, env: Record<string, string>, nodeArgs: readonly string[] = []): Promise<Child> {
+  // LOG_LEVEL=warn: at info Fastify logs every request, which would be measured too.
+  const proc = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', path.join(ROOT, 'apps/server/src/main.ts')], {
+    cwd: ROOT, env: { ...process.env, LOG_LEVEL: 'warn', MARKET_MAKER: '0', ...env, PORT: String(port), HOST: '127.0.0.1' }, stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const child = new Child('server', proc, []);
+  const keep = (d: Buffer): void => { if (child.output.length < 200) child.output.push(d.toString()); };
+  proc.stdout!.on('data', keep);
+  proc.stderr!.on('data', keep);
+  const start = Date.now();
+  for (;;) {
+    if (proc.exitCode !== null) throw new Error(`server exited (${proc.exitCode}):\n${child.output.join('')}`);
+    const ok = await fetch(`http://127.0.0.1:${port}/api/v3/ping`).then((r) => r.ok, () => false);
+    if (ok) return child;
+    if (Date.now() - start > 60_000) throw new Error(`server did not answer on ${port}:\n${child.output.join('')}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+export async function startNoopServer(): Promise<{ child: Child; port: number }> {
+  const proc = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'bench/e2e/noop-server.ts')], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = new Child('noop', proc, []);
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${child.name} did not start:\n${child.output.join('')}`)), 60_000);
+    const onData = (d: Buffer): void => {
+      const s = d.toString();
+      if (child.output.length < 200) child.output.push(s);
+      const m = /listening (\d+)/.exec(s);
+      if (m !== null) {
+        clearTimeout(timer);
+        resolve({ child, port: Number(m[1]) });
+      }
+    };
+    child.proc.stdout!.on('data', onData);
+    child.proc.stderr!.on('data', onData);
+    child.proc.on('exit', (code) => reject(new Error(`${child.name} exited (${code}) before listening:\n${child.output.join('')}`)));
+  }) as Promise<{ child: Child; port: number }>;
+}
+
+/** CPU time (user + system) of a process so far, from /proc; 0 when it is gone. */
+export function cpuMsOf(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SEC;
+  } catch {
+    return 0;
+  }
+}
+
+/** Summed CPU of every process with this command name (e.g. all `postgres` backends). */
+export function cpuMsOfAll(comm: string): number {
+  let total = 0;
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      if (readFileSync(`/proc/${d}/comm`, 'utf8').trim() === comm) total += cpuMsOf(Number(d));
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return total;
+}

@@ -1,0 +1,124 @@
+import { MatchboxClient, SymbolRules, encodeParams, signPayload, type DevAccount } from '@matchbox/client';
+import type { PlannedRequest } from './open-loop.ts';
+
+/** Reference mid prices (the market is empty at the start; every order is placed around these). */
+export const MIDS: Readonly<Record<string, string>> = { BTCUSDT: '65000', ETHUSDT: '3500', SOLUSDT: '150' };
+export const RECV_WINDOW_MS = 60_000;
+const MAX_RESTING_PER_USER_SYMBOL = 150;
+
+export interface BenchUser extends DevAccount {
+  /** clientOrderIds this generator placed as resting orders, per symbol (some since filled). */
+  readonly resting: Map<string, string[]>;
+}
+
+export interface Market {
+  readonly rules: SymbolRules;
+  readonly midTicks: number;
+}
+
+/** A small seeded PRNG (mulberry32), so every run offers the same order stream. */
+export function mulberry(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    let t = (s = (s + 0x6d2b79f5) >>> 0);
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export async function loadMarkets(client: MatchboxClient): Promise<Market[]> {
+  const info = await client.exchangeInfo();
+  return info.symbols.filter((s) => MIDS[s.symbol] !== undefined).map((s) => {
+    const rules = new SymbolRules(s);
+    return { rules, midTicks: rules.ticksOf(MIDS[s.symbol]!) };
+  });
+}
+
+/** Creates `count` funded users through the dev faucet, `concurrency` at a time. */
+export async function createUsers(client: MatchboxClient, count: number, concurrency = 16): Promise<BenchUser[]> {
+  const users: BenchUser[] = [];
+  // The exchange caps each asset's total at 2^53 units (~90M): keep 400 users well inside it.
+  const deposits = { USDT: '100000', BTC: '10', ETH: '100', SOL: '10000' };
+  for (let i = 0; i < count; i += concurrency) {
+    const batch = await Promise.all(Array.from({ length: Math.min(concurrency, count - i) }, () => client.devAccount(deposits)));
+    for (const a of batch) users.push({ ...a, resting: new Map() });
+  }
+  return users;
+}
+
+/** Raw HTTP/1.1 bytes of a signed request (POST: form body; DELETE/GET: query). */
+export function signedRequest(host: string, method: 'POST' | 'DELETE', path: string, user: DevAccount, params: Record<string, string | number>, tsMs: number): string {
+  const payload = encodeParams({ ...params, recvWindow: RECV_WINDOW_MS, timestamp: tsMs });
+  const signed = `${payload}&signature=${signPayload(user.secretKey, payload)}`;
+  if (method === 'POST') {
+    return `POST ${path} HTTP/1.1\r\nHost: ${host}\r\nX-MBX-APIKEY: ${user.apiKey}\r\nContent-Type: application/x-www-form-urlencoded\r\n`
+      + `Content-Length: ${Buffer.byteLength(signed)}\r\n\r\n${signed}`;
+  }
+  return `${method} ${path}?${signed} HTTP/1.1\r\nHost: ${host}\r\nX-MBX-APIKEY: ${user.apiKey}\r\n\r\n`;
+}
+
+/**
+ * The open-loop order stream: per request a user (round robin) and a symbol; ~45% limit GTC
+ * orders that rest 5–50 ticks behind the mid on their own side, ~15% limit IOC orders 100 ticks
+ * through the mid (they cross the others' resting orders and trade), ~40% cancels of one of
+ * the user's earlier resting orders by clientOrderId (a 400 -2011 means it had been filled).
+ */
+export class OrderStream {
+  private readonly rand: () => number;
+
+  constructor(private readonly host: string, private readonly users: readonly BenchUser[], private readonly markets: readonly Market[], seed: number, private readonly tag: string) {
+    this.rand = mulberry(seed);
+  }
+
+  next(i: number): PlannedRequest {
+    const user = this.users[i % this.users.length]!;
+    const m = this.markets[Math.floor(i / this.users.length) % this.markets.length]!;
+    const sym = m.rules.symbol;
+    let list = user.resting.get(sym);
+    if (list === undefined) user.resting.set(sym, (list = []));
+    const r = this.rand();
+    const now = Date.now();
+    if ((r < 0.4 && list.length > 0) || list.length >= MAX_RESTING_PER_USER_SYMBOL) {
+      const idx = Math.floor(this.rand() * list.length);
+      const id = list[idx]!;
+      list[idx] = list[list.length - 1]!;
+      list.pop();
+      return { kind: 'cancel', bytes: signedRequest(this.host, 'DELETE', '/api/v3/order', user, { symbol: sym, origClientOrderId: id }, now) };
+    }
+    const side = this.rand() < 0.5 ? 'BUY' : 'SELL';
+    const dir = side === 'BUY' ? -1 : 1;
+    const cross = r >= 0.4 && r < 0.55;
+    const ticks = cross ? m.midTicks - dir * 100 : m.midTicks + dir * (5 + Math.floor(this.rand() * 46));
+    const lots = m.rules.minLotsAt(ticks) * (1 + Math.floor(this.rand() * 3));
+    const id = `${this.tag}${i}`;
+    if (!cross) list.push(id);
+    return {
+      kind: cross ? 'cross' : 'rest',
+      bytes: signedRequest(this.host, 'POST', '/api/v3/order', user, {
+        symbol: sym, side, type: 'LIMIT', timeInForce: cross ? 'IOC' : 'GTC', price: m.rules.priceOf(ticks), quantity: m.rules.qtyOf(lots),
+        newClientOrderId: id, newOrderRespType: 'ACK',
+      }, now),
+    };
+  }
+}
+
+/**
+ * Pre-signed requests for wrk (recvWindow 60 s): pairs of limit GTC orders at the mid from two
+ * different users, a sell then a buy of the same size, so most pairs trade and the resting book
+ * stays small. No clientOrderId: a replayed request is a new order, not an idempotent retry.
+ */
+export function presignedPairs(host: string, users: readonly BenchUser[], markets: readonly Market[], count: number): string[] {
+  const out: string[] = [];
+  const now = Date.now();
+  for (let j = 0; out.length < count; j++) {
+    const m = markets[j % markets.length]!;
+    const a = users[(2 * j) % users.length]!;
+    const b = users[(2 * j + 1) % users.length]!;
+    const qty = m.rules.qtyOf(m.rules.minLotsAt(m.midTicks) * (1 + (j % 3)));
+    const base = { symbol: m.rules.symbol, type: 'LIMIT', timeInForce: 'GTC', price: m.rules.priceOf(m.midTicks), quantity: qty, newOrderRespType: 'ACK' };
+    out.push(signedRequest(host, 'POST', '/api/v3/order', a, { ...base, side: 'SELL' }, now));
+    out.push(signedRequest(host, 'POST', '/api/v3/order', b, { ...base, side: 'BUY' }, now));
+  }
+  return out;
+}
