@@ -12,7 +12,7 @@ import { pino } from 'pino';
 import { checkInvariants, type Engine } from '@matchbox/engine';
 import type { Command } from '@matchbox/domain';
 import {
-  BusyError, FileJournal, FileSnapshotStore, InlineSnapshotter, RedisStreamLog, Sequencer, Workload, matchboxEngineCodec, recover, type CommandLog,
+  BusyError, FileJournal, FileSnapshotStore, InlineSnapshotter, RedisStreamLog, ReplicaSnapshotter, Sequencer, Workload, matchboxEngineCodec, recover, type CommandLog,
 } from '../../packages/log/src/index.ts';
 import { canonical } from './canonical.ts';
 
@@ -24,6 +24,8 @@ export interface ChildConfig {
   readonly seed: number;
   readonly run: number;
   readonly snapshotEvery: number;
+  /** Where snapshots are encoded: on the sequencer thread or on the replica worker. */
+  readonly snapshotter?: 'inline' | 'replica';
 }
 
 const cfg = JSON.parse(process.argv[2]!) as ChildConfig;
@@ -49,7 +51,13 @@ let stopping = false;
 let stop: () => void = () => { stopping = true; };
 process.on('SIGTERM', () => stop());
 
-const recovered = await recover({ commandLog, snapshots, codec, logger });
+// The replica is fed exactly what recovery starts from and replays, so it ends where the engine does.
+const replica = cfg.snapshotter === 'replica' ? new ReplicaSnapshotter() : null;
+const recovered = await recover({
+  commandLog, snapshots, codec, logger,
+  onSnapshotLoaded: async (bytes) => { await replica?.init(bytes); },
+  onBatch: (lastSeq, payload) => replica?.onBatch(lastSeq, payload),
+});
 const engine = recovered.engine;
 process.stdout.write(`READY ${JSON.stringify({
   lastSeq: engine.lastSeq, stateHash: engine.stateHash(), invariants: checkInvariants(engine),
@@ -57,7 +65,7 @@ process.stdout.write(`READY ${JSON.stringify({
 })}\n`);
 
 const sequencer = new Sequencer<Engine>({
-  engine, commandLog, snapshots, snapshotter: new InlineSnapshotter(() => engine, codec),
+  engine, commandLog, snapshots, snapshotter: replica ?? new InlineSnapshotter(() => engine, codec),
   snapshotEveryCommands: cfg.snapshotEvery, maxBatch: 128, intakeCapacity: 1000, logger,
 });
 sequencer.start();

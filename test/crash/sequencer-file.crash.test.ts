@@ -37,7 +37,7 @@ describe('crash: sequencer on the file journal', () => {
         corruptedSnapshots++;
       }
       if (process.env.CRASH_DEBUG) console.log(`run ${run} ${Date.now() % 100000} ref=${reference.engine.lastSeq}`);
-      child = new SequencerChild({ kind: 'file', dir, seed: SEED + run, run, snapshotEvery: 250 }, acked);
+      child = new SequencerChild({ kind: 'file', dir, seed: SEED + run, run, snapshotEvery: 250, snapshotter: run % 2 === 1 ? 'replica' : 'inline' }, acked);
       const ready = await child.ready();
       expect(ready.invariants).toEqual([]);
       expect(ready.lastSeq).toBe(reference.engine.lastSeq);
