@@ -5,6 +5,7 @@ import { Exchange } from './core/exchange.ts';
 import { buildApp } from './http/app.ts';
 import { SecretBox } from './security/secret-box.ts';
 import { loadOrCreateServerKey } from './server-key.ts';
+import { attachStreams } from './ws/streams.ts';
 
 export interface RunningServer {
   readonly app: FastifyInstance;
@@ -20,10 +21,13 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     storage: config.storage, markets: config.markets, logger,
     snapshotEveryCommands: config.snapshotEveryCommands, snapshotEveryMs: config.snapshotEveryMs,
   });
+  const secrets = new SecretBox(serverKey);
   const app = await buildApp({
-    exchange, secrets: new SecretBox(serverKey), devFaucet: config.devFaucet, logger, processMetrics: true,
+    exchange, secrets, devFaucet: config.devFaucet, logger, processMetrics: true,
     trustProxy: config.trustProxy, rateLimits: { ipWeightPerMinute: config.ipWeightPerMinute, ordersPer10s: config.ordersPer10s },
   });
+  // The hub starts right after recovery so its depth seed matches the events that follow.
+  const streams = attachStreams(app, app.server, exchange, secrets, config.markets, logger);
   await app.listen({ port: config.port, host: config.host });
   const addr = app.server.address();
   const port = typeof addr === 'object' && addr !== null ? addr.port : config.port;
@@ -33,6 +37,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   return {
     app, exchange, url,
     close: async () => {
+      await streams.close();
       await app.close();
       await exchange.close();
     },

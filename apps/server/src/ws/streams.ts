@@ -1,0 +1,89 @@
+import { createHmac } from 'node:crypto';
+import type { Server } from 'node:http';
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { MarketConfig } from '@matchbox/domain';
+import {
+  attachWebSocketServer, createMarketDataHub, type ApiKeyInfo, type OrderApi, type OrderApiMethod, type WsApiAuth,
+} from '@matchbox/stream';
+import type { Exchange } from '../core/exchange.ts';
+import type { SecretBox } from '../security/secret-box.ts';
+
+/** WS API order methods and the REST endpoints with the very same semantics. */
+const ROUTES: Record<OrderApiMethod, { method: 'GET' | 'POST' | 'DELETE'; url: string }> = {
+  'order.place': { method: 'POST', url: '/api/v3/order' },
+  'order.test': { method: 'POST', url: '/api/v3/order/test' },
+  'order.cancel': { method: 'DELETE', url: '/api/v3/order' },
+  'order.cancelReplace': { method: 'POST', url: '/api/v3/order/cancelReplace' },
+  'order.status': { method: 'GET', url: '/api/v3/order' },
+  'openOrders.status': { method: 'GET', url: '/api/v3/openOrders' },
+  'openOrders.cancelAll': { method: 'DELETE', url: '/api/v3/openOrders' },
+  allOrders: { method: 'GET', url: '/api/v3/allOrders' },
+  myTrades: { method: 'GET', url: '/api/v3/myTrades' },
+  'account.status': { method: 'GET', url: '/api/v3/account' },
+};
+
+const SECRET_CACHE_MAX = 10_000;
+
+export interface AttachedStreams {
+  close(): Promise<void>;
+}
+
+/**
+ * Market streams, user data streams and the WS API on the gateway's own port (embedded mode:
+ * the hub is fed in-process with every command's events once they are durable).
+ *
+ * WS API order methods run through the REST routes with `inject()`, re-signed with the key's
+ * own secret after the WS layer verified the caller's signature: one implementation of every
+ * order rule, error code and idempotency check for both transports. Each API key gets its own
+ * rate-limit bucket (the pseudo address `ws-api:<key>`).
+ */
+export function attachStreams(app: FastifyInstance, server: Server, exchange: Exchange, secrets: SecretBox, markets: readonly MarketConfig[], logger?: Logger): AttachedStreams {
+  const hub = createMarketDataHub({ markets, depthSnapshot: (symbol, limit) => exchange.engine.depth(symbol, limit), ...(logger ? { logger } : {}) });
+  const stopFeed = exchange.onEvents((seq, tsMs, events) => hub.publish(seq, tsMs, events));
+  const secretCache = new Map<string, string>();
+
+  const apiKeys = (apiKey: string): ApiKeyInfo | undefined => {
+    const rec = exchange.engine.apiKey(apiKey);
+    if (rec === undefined) return undefined;
+    let secret = secretCache.get(apiKey);
+    if (secret === undefined) {
+      try {
+        secret = secrets.open(apiKey, rec.secretEnc);
+      } catch {
+        return undefined;
+      }
+      if (secretCache.size >= SECRET_CACHE_MAX) secretCache.clear();
+      secretCache.set(apiKey, secret);
+    }
+    return { userId: rec.userId, secret, permissions: rec.permissions };
+  };
+
+  const viaRest = (name: OrderApiMethod) => async (auth: WsApiAuth, params: Readonly<Record<string, string>>): Promise<unknown> => {
+    const key = apiKeys(auth.apiKey);
+    if (key === undefined) throw { code: -2015, msg: 'Invalid API-key, IP, or permissions for action.', status: 401 };
+    const query = new URLSearchParams({ ...params, recvWindow: '60000', timestamp: String(Date.now()) }).toString();
+    const signature = createHmac('sha256', key.secret).update(query).digest('hex');
+    const route = ROUTES[name];
+    const res = await app.inject({
+      method: route.method, url: `${route.url}?${query}&signature=${signature}`,
+      headers: { 'x-mbx-apikey': auth.apiKey }, remoteAddress: `ws-api:${auth.apiKey}`,
+    });
+    const body: unknown = res.json();
+    if (res.statusCode >= 400) {
+      const err = body as { code?: number; msg?: string };
+      throw { code: err.code ?? -1000, msg: err.msg ?? 'An unknown error occurred while processing the request.', status: res.statusCode };
+    }
+    return body;
+  };
+  const orderApi = Object.fromEntries((Object.keys(ROUTES) as OrderApiMethod[]).map((m) => [m, viaRest(m)])) as OrderApi;
+
+  const ws = attachWebSocketServer(server, hub, { apiKeys, orderApi, ...(logger ? { logger } : {}) });
+  return {
+    close: async () => {
+      await ws.close();
+      hub.close();
+      stopFeed();
+    },
+  };
+}
