@@ -53,7 +53,7 @@ export function printReport(r: LogBenchResults): void {
   ]), '');
   out.push(table([
     ['intake pause while snapshotting', 'snapshots', 'capture pause ms', 'max loop stall ms', 'commands/s', 'pause ≤ 50 ms'],
-    ...r.pause.map((p) => [p.mode, String(p.snapshots), ms(p.maxCapturePauseMs), ms(p.maxEventLoopStallMs), int(p.commandsPerSec), mark(p.maxEventLoopStallMs, 50, true)]),
+    ...r.pause.map((p) => [p.mode, String(p.snapshots), ms(p.maxCapturePauseMs), ms(p.maxEventLoopStallMs), int(p.commandsPerSec), p.mode === 'none' ? '—' : mark(p.maxEventLoopStallMs, 50, true)]),
   ]), '');
   console.log(out.join('\n'));
   console.log(JSON.stringify(r));

@@ -116,6 +116,8 @@ try {
   const bigBytes = codec.encode(big);
   step('snapshot stores');
   const snapshots = await measureAllStores(big, PG_URL);
+  step('intake pause: no snapshots (baseline)');
+  const baseline = await measurePause('none', codec.decode(bigBytes), PAUSE_COMMANDS, PAUSE_EVERY);
   step('intake pause: inline snapshots');
   const inline = await measurePause('inline', big, PAUSE_COMMANDS, PAUSE_EVERY);
   step('intake pause: replica snapshots');
@@ -130,7 +132,7 @@ try {
     },
     recovery: { file: recovery.file, redis: recovery.redis },
     snapshot: { restingOrders: RESTING_ORDERS, stores: snapshots },
-    pause: [inline, replica],
+    pause: [baseline, inline, replica],
   };
   printReport(results);
 } finally {

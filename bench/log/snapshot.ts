@@ -4,7 +4,7 @@ import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { Engine } from '@matchbox/engine';
 import {
-  FileSnapshotStore, InlineSnapshotter, MemoryLog, MemorySnapshotStore, PgSnapshotStore, ReplicaSnapshotter, Sequencer, Workload, matchboxEngineCodec,
+  FileSnapshotStore, InlineSnapshotter, MemoryLog, PgSnapshotStore, ReplicaSnapshotter, Sequencer, Workload, matchboxEngineCodec,
   type SnapshotStore, type Snapshotter,
 } from '../../packages/log/src/index.ts';
 
@@ -76,17 +76,21 @@ export interface PauseResult {
 
 /**
  * Intake pause while snapshotting a big state: the sequencer runs a steady load over the
- * 1M-order engine and snapshots every `every` commands, inline or on the replica thread.
+ * 1M-order engine and snapshots every `every` commands into a file store (deflate), inline or on
+ * the replica thread; 'none' is the baseline — the same run with no snapshot, so that stalls the
+ * big heap causes anyway (V8's major GC, a busy machine) are not blamed on snapshots.
  */
-export async function measurePause(mode: 'inline' | 'replica', engine: Engine, commands: number, every: number): Promise<PauseResult> {
+export async function measurePause(mode: 'none' | 'inline' | 'replica', engine: Engine, commands: number, every: number): Promise<PauseResult> {
   let snapshotter: Snapshotter;
   if (mode === 'replica') {
     const r = new ReplicaSnapshotter();
     await r.init(codec.encode(engine));
     snapshotter = r;
   } else snapshotter = new InlineSnapshotter(() => engine, codec);
+  const dir = await mkdtemp(path.join(tmpdir(), 'mbx-bench-pause-'));
   const seq = new Sequencer<Engine>({
-    engine, commandLog: new MemoryLog(), snapshots: new MemorySnapshotStore(), snapshotter, snapshotEveryCommands: every,
+    engine, commandLog: new MemoryLog(), snapshots: await FileSnapshotStore.open({ dir }), snapshotter,
+    snapshotEveryCommands: mode === 'none' ? Number.MAX_SAFE_INTEGER : every, snapshotEveryMs: Number.MAX_SAFE_INTEGER,
     intakeCapacity: 20_000, maxBatch: 1024, keepSnapshots: 1,
   });
   // The resting book's own users trade around its spread.
@@ -109,6 +113,7 @@ export async function measurePause(mode: 'inline' | 'replica', engine: Engine, c
   const seconds = (performance.now() - t0) / 1000;
   await seq.close({ snapshot: false });
   delay.disable();
+  await rm(dir, { recursive: true, force: true });
   const stats = seq.stats();
   return { mode, snapshots: stats.snapshots, maxCapturePauseMs: stats.maxSnapshotPauseMs, maxEventLoopStallMs: delay.max / 1e6, commandsPerSec: commands / seconds };
 }
