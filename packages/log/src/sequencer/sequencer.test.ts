@@ -131,6 +131,16 @@ describe('Sequencer', () => {
     expect((await eventLog.read(0, 1))[0]!.seq).toBeGreaterThanOrEqual(150);
   });
 
+  it('takes a time-based snapshot when the exchange goes quiet, without waiting for the next batch', async () => {
+    const snapshots = new MemorySnapshotStore();
+    const { seq, engine } = sequencer({ snapshots, snapshotEveryMs: 30, snapshotEveryCommands: 1_000_000 });
+    await Promise.all(commands(50).map((c) => seq.submit(c)));
+    // No more commands: the idle loop must take the snapshot by itself.
+    for (let i = 0; i < 500 && (await snapshots.list()).length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    expect((await snapshots.list())[0]).toMatchObject({ seq: engine.lastSeq, stateHash: engine.stateHash() });
+    await seq.close({ snapshot: false });
+  });
+
   it('drains queued work on close and leaves a snapshot at the last seq', async () => {
     const snapshots = new MemorySnapshotStore();
     const { seq, engine } = sequencer({ snapshots });

@@ -63,6 +63,8 @@ export class Sequencer<E extends SequencedEngine> {
   private lastSnapshotAt: number;
   private lastSnapshotSeq = 0;
   private snapshotInProgress: Promise<void> | null = null;
+  /** The newest batch's durable write; an idle snapshot waits for it. */
+  private lastWritten: Promise<unknown> = Promise.resolve();
   private readonly opts: Required<Omit<SequencerOptions<E>, 'eventLog' | 'logger'>> & Pick<SequencerOptions<E>, 'eventLog' | 'logger'>;
 
   constructor(options: SequencerOptions<E>) {
@@ -108,7 +110,7 @@ export class Sequencer<E extends SequencedEngine> {
     while (!this.failure) {
       if (this.queue.size === 0) {
         if (this.closing) break;
-        await this.queue.whenNotEmpty();
+        await this.idle();
         continue;
       }
       if (this.inflight.length >= this.opts.maxInflightBatches) await this.inflight[0]!.done;
@@ -135,6 +137,24 @@ export class Sequencer<E extends SequencedEngine> {
     while (s.lag() > s.maxLagCommands && !this.failure) await new Promise((r) => setTimeout(r, 1));
   }
 
+  /**
+   * Waits for work. A time-based snapshot that falls due while no batch arrives is taken here,
+   * so "every M minutes" holds for a quiet exchange too.
+   */
+  private async idle(): Promise<void> {
+    const dueInMs = this.sinceSnapshot > 0 && !this.snapshotInProgress
+      ? this.lastSnapshotAt + this.opts.snapshotEveryMs - performance.now()
+      : Number.POSITIVE_INFINITY;
+    if (dueInMs <= 0) {
+      this.snapshotInProgress = this.persistSnapshot(this.capture(), this.lastWritten);
+      return;
+    }
+    const timer = Number.isFinite(dueInMs) ? setTimeout(() => this.queue.interrupt(), Math.min(dueInMs, 2 ** 31 - 1)) : null;
+    timer?.unref();
+    await this.queue.whenNotEmpty();
+    if (timer) clearTimeout(timer);
+  }
+
   private runBatch(waiters: Waiter[]): void {
     const engine = this.engine;
     const tsMs = this.opts.clock();
@@ -151,6 +171,7 @@ export class Sequencer<E extends SequencedEngine> {
     if (this.opts.eventLog) writes.push(this.opts.eventLog.append([{ seq: lastSeq, payload: encodeEventBatch({ tsMs, events }) }]));
     this.batches++;
     const written = Promise.all(writes);
+    this.lastWritten = written;
     const record: Inflight = {
       done: written.then(
         () => {
