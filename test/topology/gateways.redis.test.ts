@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EngineEvent } from '@matchbox/domain';
-import { MemorySnapshotStore, PgSnapshotStore, RedisStreamLog, decodeCommandBatch, matchboxEngineCodec, recover } from '@matchbox/log';
-import { REDIS_URL, RoleProcess, Sandbox, faucet, health, signed, until, type User } from './harness.ts';
+import { PgSnapshotStore, RedisStreamLog } from '@matchbox/log';
+import { REDIS_URL, RoleProcess, Sandbox, faucet, health, intakeDrained, referenceReplay, signed, until, type User } from './harness.ts';
 
 /**
  * The production topology's write path as separate processes on Redis + PostgreSQL: one
@@ -37,46 +36,6 @@ afterAll(async () => {
   await commandLog?.close();
   await sandbox.drop();
 });
-
-/** Every intake entry delivered to the sequencer's group and acked. */
-async function intakeDrained(): Promise<boolean> {
-  const key = `${sandbox.prefix}:intake`;
-  const stream = (await commandLog.redis.xinfo('STREAM', key)) as unknown[];
-  const lastId = String(stream[stream.indexOf('last-generated-id') + 1]);
-  const groups = (await commandLog.redis.xinfo('GROUPS', key)) as unknown[][];
-  const g = groups.map((row) => Object.fromEntries(row.flatMap((v, i) => (i % 2 === 0 ? [[String(v), row[i + 1]]] : [])))).find((x) => x.name === 'sequencer');
-  return g !== undefined && String(g['last-delivered-id']) === lastId && Number(g.pending) === 0;
-}
-
-/** Replays the whole command log into a fresh engine: order events by id, request ids, and the state hash at `toSeq`. */
-async function referenceReplay(toSeq: number) {
-  expect(await commandLog.lastSeq()).toBe(toSeq);
-  const codec = matchboxEngineCodec();
-  const engine = codec.create();
-  const orders = new Map<number, { userId: number; clientOrderId: string }>();
-  const requestIds: string[] = [];
-  let after = 0;
-  for (;;) {
-    const entries = await commandLog.read(after, 256);
-    if (entries.length === 0) break;
-    for (const entry of entries) {
-      const batch = decodeCommandBatch(entry.payload);
-      const first = entry.seq - batch.commands.length + 1;
-      expect(first).toBe(engine.lastSeq + 1);
-      batch.commands.forEach((cmd, i) => {
-        const events: EngineEvent[] = engine.apply(cmd, first + i, batch.tsMs);
-        for (const e of events) if (e.type === 'order' && !orders.has(e.orderId)) orders.set(e.orderId, { userId: e.userId, clientOrderId: e.clientOrderId });
-        const id = batch.requestIds?.[i];
-        if (id !== undefined) requestIds.push(id);
-      });
-      after = entry.seq;
-    }
-  }
-  // The same through the log package's recovery (genesis, no snapshot), as `mbx replay` does.
-  const recovered = (await recover({ commandLog, snapshots: new MemorySnapshotStore(), codec, toSeq, discardCorrupt: false })).engine;
-  expect(recovered.stateHash()).toBe(engine.stateHash());
-  return { lastSeq: engine.lastSeq, orders, requestIds, stateHash: engine.stateHash() };
-}
 
 describe('production topology: ROLE=sequencer + 2 × ROLE=gateway on Redis + PostgreSQL', () => {
   it('loses no acknowledged order when a gateway is SIGKILLed mid-run; replicas equal a reference replay', async () => {
@@ -132,7 +91,7 @@ describe('production topology: ROLE=sequencer + 2 × ROLE=gateway on Redis + Pos
     // Quiesce: the sequencer has read and acked the whole intake (including what A sent before it
     // died), and the sequencer and B are at the end of the command log.
     const settled = await until('the sequencer and gateway B to settle', async () => {
-      if (!(await intakeDrained())) return undefined;
+      if (!(await intakeDrained(commandLog.redis, sandbox.prefix))) return undefined;
       const logLast = await commandLog.lastSeq();
       const [s, b] = await Promise.all([health(await sequencer.url), health(urlB!)]);
       return s.lastSeq === logLast && b.lastSeq === logLast ? logLast : undefined;
@@ -146,7 +105,7 @@ describe('production topology: ROLE=sequencer + 2 × ROLE=gateway on Redis + Pos
     }
 
     // 2. ... and in a fresh replay of the command log; no request was sequenced twice.
-    const ref = await referenceReplay(settled);
+    const ref = await referenceReplay(commandLog, settled);
     expect(ref.lastSeq).toBe(settled);
     for (const a of acks) expect(ref.orders.get(a.orderId), a.clientOrderId).toEqual({ userId: a.user.userId, clientOrderId: a.clientOrderId });
     expect(new Set(ref.requestIds).size).toBe(ref.requestIds.length);

@@ -138,8 +138,25 @@ export async function openStorage(s: Storage): Promise<{ commandLog: CommandLog;
   }
   const commandLog = await RedisStreamLog.open({ redis: s.redisUrl, prefix: `${s.prefix}:commands` });
   const eventLog = await RedisStreamLog.open({ redis: s.redisUrl, prefix: `${s.prefix}:events` });
-  const snapshots = await PgSnapshotStore.open({ connection: s.databaseUrl, ...(s.snapshotTable ? { table: s.snapshotTable } : {}) });
+  const snapshots = await openPgSnapshots(s);
   return { commandLog, eventLog, snapshots };
+}
+
+/**
+ * PgSnapshotStore.open creates its table if missing; PostgreSQL's CREATE TABLE IF NOT EXISTS is
+ * not safe against a concurrent one (unique violation on the catalog), which happens when the
+ * roles of a fresh deployment start together. The loser retries and finds the table.
+ */
+export async function openPgSnapshots(s: { readonly databaseUrl: string; readonly snapshotTable?: string }): Promise<PgSnapshotStore> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await PgSnapshotStore.open({ connection: s.databaseUrl, ...(s.snapshotTable ? { table: s.snapshotTable } : {}) });
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      if (attempt >= 5 || (code !== '23505' && code !== '42P07')) throw err;
+      await new Promise((r) => setTimeout(r, 20 * attempt));
+    }
+  }
 }
 
 /** Rebuilds the history projection from what the event log still holds (up to `toSeq`, an entry boundary). */

@@ -58,9 +58,9 @@ export class IntakeReader {
     return this.xreadgroup(['COUNT', count, 'STREAMS', this.key, afterId]);
   }
 
-  /** New entries; waits up to `blockMs` when there are none. */
+  /** New entries; waits up to `blockMs` when there are none (0: answers at once). */
   next(count: number, blockMs: number): Promise<IntakeEntry[]> {
-    return this.xreadgroup(['COUNT', count, 'BLOCK', blockMs, 'STREAMS', this.key, '>']);
+    return this.xreadgroup(['COUNT', count, ...(blockMs > 0 ? ['BLOCK', blockMs] : []), 'STREAMS', this.key, '>']);
   }
 
   async ack(ids: readonly string[]): Promise<void> {

@@ -4,10 +4,10 @@ import type { Logger } from 'pino';
 import type { Command, MarketConfig } from '@matchbox/domain';
 import type { Engine } from '@matchbox/engine';
 import {
-  BusyError, PgSnapshotStore, RedisStreamLog, SequencerClosedError, SequencerFailedError, decodeCommandBatch, matchboxEngineCodec, recover,
+  BusyError, RedisStreamLog, SequencerClosedError, SequencerFailedError, decodeCommandBatch, matchboxEngineCodec, recover,
   type Accepted, type LogEntry,
 } from '@matchbox/log';
-import { replayHistory, type EventListener, type ExchangeHealth, type Storage } from '../core/exchange.ts';
+import { openPgSnapshots, replayHistory, type EventListener, type ExchangeHealth, type Storage } from '../core/exchange.ts';
 import type { History } from '../history/history.ts';
 import { MemoryHistory } from '../history/memory-history.ts';
 import type { ExchangePort } from '../http/context.ts';
@@ -97,7 +97,7 @@ export class ReplicaGateway implements ExchangePort {
     try {
       const eventLog = await RedisStreamLog.open({ redis: s.redisUrl, prefix: `${s.prefix}:events`, ...log });
       closers.push(() => eventLog.close());
-      const snapshots = await PgSnapshotStore.open({ connection: s.databaseUrl, ...(s.snapshotTable ? { table: s.snapshotTable } : {}) });
+      const snapshots = await openPgSnapshots(s);
       closers.push(() => snapshots.close());
       // Stop where the event log ends too (they are written together, entry for entry), so that the
       // history rebuilt from the event log and the replica engine start at the same seq.

@@ -4,10 +4,11 @@ import type { MarketConfig } from '@matchbox/domain';
 import type { Engine } from '@matchbox/engine';
 import {
   InlineSnapshotter, Sequencer, decodeCommandBatch, matchboxEngineCodec, recover,
-  type CommandLog, type SequencerFailedError, type SequencerStats,
+  type CommandLog, type SequencerStats,
 } from '@matchbox/log';
 import { openStorage, type Storage } from '../core/exchange.ts';
 import { IntakeReader, RequestIdWindow, intakeKey, type IntakeEntry } from './intake.ts';
+import { WriterLock } from './writer-lock.ts';
 
 type RedisPg = Extract<Storage, { kind: 'redis-pg' }>;
 
@@ -21,6 +22,8 @@ export interface SequencerRoleOptions {
   readonly maxInflight?: number;
   /** Request ids remembered for dropping re-read intake entries; must exceed `maxInflight`. */
   readonly dedupeWindow?: number;
+  /** TTL of the single-writer lock `<prefix>:sequencer:lock` (a restarted sequencer waits at most this long). */
+  readonly lockTtlMs?: number;
 }
 
 export interface SequencerRoleStats extends SequencerStats {
@@ -51,6 +54,9 @@ export class SequencerRole {
   private duplicates = 0;
   private unusable = 0;
   private problem: string | null = null;
+  private onFail: (err: Error) => void = () => {};
+  /** Settles when the role stopped by failure (log failure, lost writer lock): exit and restart. */
+  readonly failed: Promise<Error> = new Promise((resolve) => { this.onFail = resolve; });
 
   private constructor(
     private readonly sequencer: Sequencer<Engine>,
@@ -59,8 +65,10 @@ export class SequencerRole {
     private readonly maxInflight: number,
     private readonly closers: (() => Promise<void>)[],
     private readonly logger: Logger | undefined,
+    lock: WriterLock,
   ) {
-    void sequencer.failed.then((err) => { this.problem = err.message; });
+    void sequencer.failed.then((err) => { this.problem = err.message; this.onFail(err); });
+    void lock.lost.then((err) => { this.problem = err.message; this.onFail(err); });
   }
 
   static async open(opts: SequencerRoleOptions): Promise<SequencerRole> {
@@ -70,13 +78,19 @@ export class SequencerRole {
     const codec = matchboxEngineCodec(opts.markets);
     const { commandLog, eventLog, snapshots } = await openStorage(opts.storage);
     const intakeRedis = new Redis(opts.storage.redisUrl, { lazyConnect: true });
-    intakeRedis.on('error', (err: Error) => opts.logger?.warn({ err: err.message }, 'sequencer: intake connection error'));
+    const lockRedis = new Redis(opts.storage.redisUrl, { lazyConnect: true });
+    for (const r of [intakeRedis, lockRedis]) r.on('error', (err: Error) => opts.logger?.warn({ err: err.message }, 'sequencer: redis connection error'));
+    const lock = new WriterLock(lockRedis, `${opts.storage.prefix}:sequencer:lock`, opts.lockTtlMs ?? 5000, opts.logger);
     const closers = [
       () => commandLog.close(), () => eventLog.close(), () => snapshots.close(),
       async () => { await intakeRedis.quit().catch(() => intakeRedis.disconnect()); },
+      async () => { await lock.release(); await lockRedis.quit().catch(() => lockRedis.disconnect()); },
     ];
     try {
       await intakeRedis.connect();
+      await lockRedis.connect();
+      // One writer: a second sequencer (or one restarted before the dead one's lock expired) waits here.
+      await lock.acquire();
       const recovered = await recover({ commandLog, eventLog, snapshots, codec, ...(opts.logger ? { logger: opts.logger } : {}) });
       const engine = recovered.engine;
       const window = new RequestIdWindow(windowSize);
@@ -92,7 +106,7 @@ export class SequencerRole {
         ...(opts.snapshotEveryMs ? { snapshotEveryMs: opts.snapshotEveryMs } : {}),
       });
       sequencer.start();
-      const role = new SequencerRole(sequencer, reader, window, maxInflight, closers, opts.logger);
+      const role = new SequencerRole(sequencer, reader, window, maxInflight, closers, opts.logger, lock);
       opts.logger?.info({ lastSeq: engine.lastSeq, remembered: window.size }, 'sequencer: recovered; following the intake stream');
       role.loopDone = role.run().catch((err: unknown) => {
         role.problem ??= `intake: ${(err as Error).message}`;
@@ -104,9 +118,6 @@ export class SequencerRole {
       throw err;
     }
   }
-
-  /** Settles when the sequencer stopped by failure: the process should exit and be restarted. */
-  get failed(): Promise<SequencerFailedError> { return this.sequencer.failed; }
 
   health(): { ok: boolean; lastSeq: number; durableSeq: number; problem?: string } {
     const s = this.sequencer.stats();
