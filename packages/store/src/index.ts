@@ -12,3 +12,6 @@ export type { PublicTrade, AggTrade, AggTradesQuery } from './read/trades.ts';
 export type { TradeTicker } from './read/ticker.ts';
 export type { OrderView, OrderLookup, AllOrdersQuery } from './read/orders.ts';
 export type { MyTrade, MyTradesQuery, BalanceView, LedgerEntry } from './read/account.ts';
+export { LiveMarketData } from './live/live-market-data.ts';
+export { rebuildStore, type RebuildOptions, type RebuildResult } from './rebuild.ts';
+export { dumpTables, countRows } from './schema/table-dump.ts';

@@ -3,7 +3,8 @@ import { decodeEventBatch, MemoryLog, type LogEntry } from '@matchbox/log';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Projector } from '../projector/projector.ts';
-import { openTimeOf } from '../projector/intervals.ts';
+import { INTERVALS, openTimeOf } from '../projector/intervals.ts';
+import { LiveMarketData } from '../live/live-market-data.ts';
 import type { OpenedStore, TestBackend } from '../testing/backends.ts';
 import { ExchangeWorkload } from '../testing/exchange-workload.ts';
 import { HistoryReader } from './history-reader.ts';
@@ -124,6 +125,21 @@ export function historyReaderSuite(backend: TestBackend): void {
       expect(page).toEqual(all.slice(1, 3));
       const open = await reader.openOrders({ userId: filled.userId });
       expect(open.every((o) => o.status === 'NEW' || o.status === 'PARTIALLY_FILLED')).toBe(true);
+    });
+
+    it('the live aggregator agrees with the store: newest kline of every interval, 24h ticker', async () => {
+      const live = new LiveMarketData(DEFAULT_MARKETS);
+      for (const { e } of events) live.apply([e]);
+      for (const symbol of ['BTCUSDT', 'ETHUSDT']) {
+        for (const interval of INTERVALS) {
+          const stored = await reader.klines({ symbol, interval, limit: 1 });
+          expect(live.kline(symbol, interval), `${symbol} ${interval}`).toEqual(stored[0] ?? null);
+        }
+        const t = trades(symbol);
+        for (const now of [t[t.length - 1]!.ts, t[t.length - 1]!.ts + 61_234, t[t.length - 1]!.ts + 3 * 86_400_000]) {
+          expect(live.ticker24h(symbol, now)).toEqual(await reader.ticker24h(symbol, now));
+        }
+      }
     });
 
     it('myTrades with fees, fromId and orderId; balances; api keys', async () => {
