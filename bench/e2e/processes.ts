@@ -81,16 +81,30 @@ export function cpuMsOf(pid: number): number {
   }
 }
 
-/** Summed CPU of every process with this command name (e.g. all `postgres` backends). */
-export function cpuMsOfAll(comm: string): number {
+/**
+ * A CPU probe over every process with this command name (e.g. all `postgres` backends): each
+ * call returns the CPU used since the probe was made, summed per pid (processes that end in
+ * between are lost, so it may undercount; it never goes backwards).
+ */
+export function cpuProbeOfAll(comm: string): () => number {
+  const seen = new Map<number, number>();
   let total = 0;
-  for (const d of readdirSync('/proc')) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      if (readFileSync(`/proc/${d}/comm`, 'utf8').trim() === comm) total += cpuMsOf(Number(d));
-    } catch {
-      // the process ended while we looked
+  const scan = (): number => {
+    for (const d of readdirSync('/proc')) {
+      if (!/^\d+$/.test(d)) continue;
+      try {
+        if (readFileSync(`/proc/${d}/comm`, 'utf8').trim() !== comm) continue;
+      } catch {
+        continue; // the process ended while we looked
+      }
+      const pid = Number(d);
+      const ms = cpuMsOf(pid);
+      const before = seen.get(pid);
+      if (before !== undefined && ms >= before) total += ms - before;
+      seen.set(pid, ms);
     }
-  }
-  return total;
+    return total;
+  };
+  scan();
+  return scan;
 }

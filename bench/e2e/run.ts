@@ -4,7 +4,7 @@
  * Workload: 400 users (dev faucet), BTCUSDT/ETHUSDT/SOLUSDT around fixed mids; open loop at
  * 1,000 / 5,000 / 10,000 orders/s offered (≈45% limit orders that rest, ≈15% IOC orders that
  * cross and trade, ≈40% cancels), latency from the intended send time; then wrk (1 thread,
- * 64 keep-alive connections, pre-signed crossing limit-order pairs, recvWindow 60 s) for the most
+ * 64 and 256 keep-alive connections, pre-signed crossing limit-order pairs, recvWindow 60 s) for the most
  * orders/s. Peer: a no-op Node http server driven by the same generators in the same run (their
  * ceiling and latency floor on this machine). Modes: embedded (file journal, fsync) and
  * Redis (private redis-server, AOF always) + PostgreSQL (database `test`, fresh schema).
@@ -25,18 +25,20 @@ import { bucketQuantileMs, orderLatencyBuckets } from './gateway-metrics.ts';
 import { runOpenLoop, type OpenLoopResult } from './open-loop.ts';
 import { topSelfTime, type ProfileSummary } from './profile.ts';
 import { openConnections } from './raw-http.ts';
-import { Child, cpuMsOf, cpuMsOfAll, startNoopServer, startServerProcess } from './processes.ts';
+import { openWsConnections, runWsOpenLoop } from './ws-open-loop.ts';
+import { Child, cpuMsOf, cpuProbeOfAll, startNoopServer, startServerProcess } from './processes.ts';
 import { OrderStream, createUsers, loadMarkets, presignedPairs, type BenchUser, type Market } from './workload.ts';
 import { runWrk, writeLuaScript, type WrkResult } from './wrk.ts';
 import { printProfile, printReport, type ModeReport, type Row } from './report.ts';
 
 const RATES = [1000, 5000, 10_000];
-const PHASE_SEC = 6;
+const PHASE_SEC = 5;
 const WARMUP_SEC = 2;
 const WRK_SEC = 8;
 const USERS = 400;
 const OPEN_LOOP_CONNECTIONS = 128;
-const WRK_CONNECTIONS = 64;
+/** Group commit batches what is in flight: more connections, larger batches (and longer waits). */
+const WRK_CONNECTIONS = [64, 256];
 const PRESIGNED = 20_000;
 const PG_URL = process.env.MATCHBOX_BENCH_PG ?? 'postgres://postgres@127.0.0.1:5432/test';
 const SERVER_LIMITS = { RATE_LIMIT_WEIGHT_PER_MINUTE: '10000000', RATE_LIMIT_ORDERS_PER_10S: '10000000' };
@@ -52,6 +54,8 @@ interface Target {
   /** The gateway's /metrics (absent for the peer). */
   readonly metrics: boolean;
   readonly expected: (k: string) => boolean;
+  /** Serves /ws-api/v3 (measured with the WS open loop too). */
+  readonly ws: boolean;
 }
 
 function cpuDelta(probes: CpuProbe, before: Record<string, number>, wallMs: number): Record<string, number> {
@@ -86,15 +90,37 @@ async function openLoopRow(t: Target, stream: OrderStream, rate: number, seconds
   };
 }
 
-async function wrkRow(t: Target, script: string): Promise<Row & { wrk: WrkResult }> {
+const WS_RATES = [5000, 20_000];
+const WS_CONNECTIONS = 64;
+
+async function wsRow(t: Target, stream: OrderStream, rate: number): Promise<Row> {
+  const sockets = await openWsConnections(`ws://127.0.0.1:${t.port}/ws-api/v3`, WS_CONNECTIONS);
   const cpu0 = snapshot(t.probes);
   const wall0 = Date.now();
-  const w = await runWrk(`http://127.0.0.1:${t.port}`, script, WRK_CONNECTIONS, WRK_SEC);
+  const r = await runWsOpenLoop({ ratePerSec: rate, durationSec: 5, sockets, next: (i, id) => stream.nextWs(i, id), drainMs: 5000 });
+  const wallMs = Date.now() - wall0;
+  const cpu = cpuDelta(t.probes, cpu0, wallMs);
+  cpu.generator = Math.round((r.generatorCpuMs / wallMs) * 100);
+  for (const s of sockets) s.terminate();
+  const lost = (k: string): boolean => k.endsWith(':0');
+  return {
+    target: t.label, load: `ws-api ${rate}/s`, offered: null, wsOffered: rate, achieved: r.achievedPerSec,
+    p50: r.latencyUs.p50 / 1000, p95: r.latencyUs.p95 / 1000, p99: r.latencyUs.p99 / 1000, p999: r.latencyUs.p999 / 1000,
+    errors: Object.entries(r.outcomes).filter(([k]) => !lost(k) && !t.expected(k)).reduce((a, [, n]) => a + n, 0),
+    unanswered: Object.entries(r.outcomes).filter(([k]) => lost(k)).reduce((a, [, n]) => a + n, 0),
+    outcomes: r.outcomes, cpu, gatewayP50: null, gatewayP99: null,
+  };
+}
+
+async function wrkRow(t: Target, script: string, connections: number): Promise<Row & { wrk: WrkResult }> {
+  const cpu0 = snapshot(t.probes);
+  const wall0 = Date.now();
+  const w = await runWrk(`http://127.0.0.1:${t.port}`, script, connections, WRK_SEC);
   const wallMs = Date.now() - wall0;
   const cpu = cpuDelta(t.probes, cpu0, wallMs);
   cpu.wrk = Math.round((w.cpuMs / wallMs) * 100);
   return {
-    target: t.label, load: `wrk ${WRK_CONNECTIONS} conns`, offered: null, achieved: w.requestsPerSec,
+    target: t.label, load: `wrk ${connections} conns`, offered: null, achieved: w.requestsPerSec,
     p50: w.latencyMs.p50, p95: null, p99: w.latencyMs.p99, p999: null, errors: w.non2xx, unanswered: 0, outcomes: { non2xx: w.non2xx }, cpu,
     gatewayP50: null, gatewayP99: null, wrk: w,
   };
@@ -113,8 +139,16 @@ async function measure(t: Target, fresh: (tag: string) => OrderStream, script: s
     rows.push(await openLoopRow(t, fresh(`r${rate}-`), rate, PHASE_SEC));
     process.stderr.write(`  ${t.label} ${rate}/s: p99 ${rows[rows.length - 1]!.p99?.toFixed(2)} ms\n`);
   }
-  rows.push(await wrkRow(t, script));
-  process.stderr.write(`  ${t.label} wrk: ${rows[rows.length - 1]!.achieved}/s\n`);
+  for (const conns of WRK_CONNECTIONS) {
+    rows.push(await wrkRow(t, script, conns));
+    process.stderr.write(`  ${t.label} wrk ${conns} conns: ${rows[rows.length - 1]!.achieved}/s\n`);
+  }
+  if (t.ws) {
+    for (const rate of WS_RATES) {
+      rows.push(await wsRow(t, fresh(`ws${rate}-`), rate));
+      process.stderr.write(`  ${t.label} ws-api ${rate}/s: ${rows[rows.length - 1]!.achieved}/s, p99 ${rows[rows.length - 1]!.p99?.toFixed(2)} ms\n`);
+    }
+  }
   return rows;
 }
 
@@ -123,7 +157,7 @@ async function wsApiAvailable(port: number): Promise<string> {
     const c = await WsApiClient.connect(`http://127.0.0.1:${port}`, { timeoutMs: 2000 });
     const pong = await c.request('ping').then(() => true, () => false);
     await c.close();
-    return pong ? 'available (answers ping), not measured by this version' : 'connects but does not answer';
+    return pong ? 'available' : 'connects but does not answer';
   } catch (err) {
     return `not available: ${(err as Error).message}`;
   }
@@ -154,9 +188,9 @@ async function embeddedMode(workDir: string): Promise<{ mode: ModeReport; prepar
   const server = await startServerProcess(port, { DATA_DIR: dataDir, ...SERVER_LIMITS });
   try {
     const prepared = await prepare(port, workDir);
-    const t: Target = { label: 'matchbox', port, probes: { server: () => cpuMsOf(server.pid) }, metrics: true, expected: (k) => EXPECTED.has(k) };
-    const rows = await measure(t, streamFor(port, prepared, 1), prepared.script, true);
     const ws = await wsApiAvailable(port);
+    const t: Target = { label: 'matchbox', port, probes: { server: () => cpuMsOf(server.pid) }, metrics: true, expected: (k) => EXPECTED.has(k), ws: ws.startsWith('available') };
+    const rows = await measure(t, streamFor(port, prepared, 1), prepared.script, true);
     return { mode: { name: 'embedded (file journal + fsync)', rows, wsApi: ws }, prepared, port };
   } finally {
     await server.stop();
@@ -171,7 +205,7 @@ async function peerMode(prepared: Prepared, workDir: string): Promise<ModeReport
     const users = prepared.users.map((u) => ({ ...u, resting: new Map<string, string[]>() }));
     const p = { ...prepared, users };
     const script = writeLuaScript(workDir, presignedPairs(`127.0.0.1:${noop.port}`, users, prepared.markets, PRESIGNED));
-    const t: Target = { label: 'no-op node http', port: noop.port, probes: { server: () => cpuMsOf(noop.child.pid) }, metrics: false, expected: (k) => k.endsWith(':200') };
+    const t: Target = { label: 'no-op node http', port: noop.port, probes: { server: () => cpuMsOf(noop.child.pid) }, metrics: false, expected: (k) => k.endsWith(':200'), ws: true };
     return { name: 'peer: no-op Node http server', rows: await measure(t, streamFor(noop.port, p, 1), script, true), wsApi: 'n/a' };
   } finally {
     await noop.child.stop();
@@ -204,11 +238,12 @@ async function redisPgMode(workDir: string): Promise<ModeReport> {
     });
     const srv = server;
     const prepared = await prepare(port, workDir);
+    const ws = await wsApiAvailable(port);
     const t: Target = {
-      label: 'matchbox', port, metrics: true, expected: (k) => EXPECTED.has(k),
-      probes: { server: () => cpuMsOf(srv.pid), redis: () => cpuMsOf(redisPid), postgres: () => cpuMsOfAll('postgres') },
+      label: 'matchbox', port, metrics: true, expected: (k) => EXPECTED.has(k), ws: ws.startsWith('available'),
+      probes: { server: () => cpuMsOf(srv.pid), redis: () => cpuMsOf(redisPid), postgres: cpuProbeOfAll('postgres') },
     };
-    return { name: 'Redis (AOF always) + PostgreSQL', rows: await measure(t, streamFor(port, prepared, 1), prepared.script, true), wsApi: await wsApiAvailable(port) };
+    return { name: 'Redis (AOF always) + PostgreSQL', rows: await measure(t, streamFor(port, prepared, 1), prepared.script, true), wsApi: ws };
   } finally {
     await server?.stop();
     await redis.stop('SIGTERM');
@@ -230,7 +265,7 @@ async function profileEmbedded(workDir: string): Promise<ProfileSummary> {
     const stream = streamFor(port, prepared, 2)('p');
     await runOpenLoop({ ratePerSec: 10_000, durationSec: PHASE_SEC, connections: conns, next: (i) => stream.next(i) });
     for (const c of conns) c.close();
-    await runWrk(`http://127.0.0.1:${port}`, prepared.script, WRK_CONNECTIONS, WRK_SEC);
+    await runWrk(`http://127.0.0.1:${port}`, prepared.script, 256, WRK_SEC);
   } finally {
     await server.stop(60_000);
     rmSync(dataDir, { recursive: true, force: true });

@@ -1,4 +1,4 @@
-import { MatchboxClient, SymbolRules, encodeParams, signPayload, type DevAccount } from '@matchbox/client';
+import { MatchboxClient, SymbolRules, encodeParams, signPayload, signSortedParams, type DevAccount } from '@matchbox/client';
 import type { PlannedRequest } from './open-loop.ts';
 
 /** Reference mid prices (the market is empty at the start; every order is placed around these). */
@@ -71,20 +71,35 @@ export class OrderStream {
     this.rand = mulberry(seed);
   }
 
+  /** Request i of the stream as raw HTTP bytes. */
   next(i: number): PlannedRequest {
+    const op = this.nextOp(i);
+    const path = '/api/v3/order';
+    return { kind: op.kind, bytes: signedRequest(this.host, op.kind === 'cancel' ? 'DELETE' : 'POST', path, op.user, op.params, Date.now()) };
+  }
+
+  /** Request i as a WS API frame (`order.place` / `order.cancel`), signed over the sorted params. */
+  nextWs(i: number, id: string): { kind: string; frame: string } {
+    const op = this.nextOp(i);
+    const params: Record<string, string> = { apiKey: op.user.apiKey, recvWindow: String(RECV_WINDOW_MS), timestamp: String(Date.now()) };
+    for (const [k, v] of Object.entries(op.params)) params[k] = String(v);
+    params.signature = signSortedParams(op.user.secretKey, params);
+    return { kind: op.kind, frame: JSON.stringify({ id, method: op.kind === 'cancel' ? 'order.cancel' : 'order.place', params }) };
+  }
+
+  private nextOp(i: number): { kind: 'rest' | 'cross' | 'cancel'; user: BenchUser; params: Record<string, string | number> } {
     const user = this.users[i % this.users.length]!;
     const m = this.markets[Math.floor(i / this.users.length) % this.markets.length]!;
     const sym = m.rules.symbol;
     let list = user.resting.get(sym);
     if (list === undefined) user.resting.set(sym, (list = []));
     const r = this.rand();
-    const now = Date.now();
     if ((r < 0.4 && list.length > 0) || list.length >= MAX_RESTING_PER_USER_SYMBOL) {
       const idx = Math.floor(this.rand() * list.length);
       const id = list[idx]!;
       list[idx] = list[list.length - 1]!;
       list.pop();
-      return { kind: 'cancel', bytes: signedRequest(this.host, 'DELETE', '/api/v3/order', user, { symbol: sym, origClientOrderId: id }, now) };
+      return { kind: 'cancel', user, params: { symbol: sym, origClientOrderId: id } };
     }
     const side = this.rand() < 0.5 ? 'BUY' : 'SELL';
     const dir = side === 'BUY' ? -1 : 1;
@@ -94,11 +109,11 @@ export class OrderStream {
     const id = `${this.tag}${i}`;
     if (!cross) list.push(id);
     return {
-      kind: cross ? 'cross' : 'rest',
-      bytes: signedRequest(this.host, 'POST', '/api/v3/order', user, {
+      kind: cross ? 'cross' : 'rest', user,
+      params: {
         symbol: sym, side, type: 'LIMIT', timeInForce: cross ? 'IOC' : 'GTC', price: m.rules.priceOf(ticks), quantity: m.rules.qtyOf(lots),
         newClientOrderId: id, newOrderRespType: 'ACK',
-      }, now),
+      },
     };
   }
 }
