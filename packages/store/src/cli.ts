@@ -69,13 +69,17 @@ withLog(program.command('project').description('run the projector until SIGINT/S
       maxEntriesPerBatch: Number(f.batchEntries), maxEventsPerBatch: Number(f.batchEvents),
     });
     projector.start();
-    await new Promise<void>((resolve) => {
+    const signalled = new Promise<void>((resolve) => {
       process.once('SIGINT', resolve);
       process.once('SIGTERM', resolve);
     });
-    await projector.stop();
-    await log.close();
-    await db.close();
+    try {
+      await Promise.race([signalled, projector.done()]);
+      await projector.stop();
+    } finally {
+      await log.close();
+      await db.close();
+    }
   });
 
 withLog(program.command('rebuild').description('drop the store tables and rebuild them from the event log')).action(async (f: StoreFlags & LogFlags) => {

@@ -120,17 +120,29 @@ export class Projector {
     }
   }
 
-  /** Runs until `stop()`: steps, sleeping when idle, retrying with backoff after an error. */
+  /**
+   * Runs until `stop()`: steps, sleeping when idle, retrying transient errors with backoff. A gap
+   * in the log is fatal: `done()` rejects with it.
+   */
   start(): void {
     if (this.running !== null) return;
     this.stopped = false;
     this.running = this.loop();
+    this.running.catch(() => undefined); // observed through done() / stop()
+  }
+
+  /** Settles when the loop ends: after stop(), or rejected by a fatal error. */
+  done(): Promise<void> {
+    return this.running ?? Promise.resolve();
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
-    await this.running;
-    this.running = null;
+    try {
+      await this.running;
+    } finally {
+      this.running = null;
+    }
   }
 
   private async loop(): Promise<void> {
