@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { EngineEvent } from '@matchbox/domain';
 import { decodeCommandBatch } from '../codec/command-batch.ts';
 import { encodeEventBatch } from '../codec/event-batch.ts';
-import type { CommandLog, EventLog, SnapshotMeta, SnapshotStore } from '../types.ts';
+import type { CommandLog, EventLog, LogEntry, SnapshotMeta, SnapshotStore } from '../types.ts';
 import type { EngineCodec, SequencedEngine } from './state-machine.ts';
 
 export interface RecoveryOptions<E extends SequencedEngine> {
@@ -81,12 +81,21 @@ export async function recover<E extends SequencedEngine>(opts: RecoveryOptions<E
   const limit = opts.toSeq ?? Number.POSITIVE_INFINITY;
   let replayed = 0;
   let republished = 0;
-  let after = engine.lastSeq;
   // Entries are whole batches: find the one holding engine.lastSeq + 1 by reading from its start.
   let checkedStart = false;
-  while (engine.lastSeq < limit) {
-    const entries = await opts.commandLog.read(after, opts.readBatchEntries ?? 256);
+  const readMax = opts.readBatchEntries ?? 256;
+  // Read-ahead: the next read (a Redis round trip, a pread) runs while this one is applied.
+  const readAfter = (seq: number): Promise<LogEntry[]> => {
+    const p = opts.commandLog.read(seq, readMax);
+    p.catch(() => {}); // surfaced by the await below; never an unhandled rejection if we stop early
+    return p;
+  };
+  let next: Promise<LogEntry[]> | null = readAfter(engine.lastSeq);
+  while (engine.lastSeq < limit && next) {
+    const entries: LogEntry[] = await next;
     if (entries.length === 0) break;
+    const lastInRead: number = entries[entries.length - 1]!.seq;
+    next = lastInRead < limit ? readAfter(lastInRead) : null;
     for (const entry of entries) {
       const batch = decodeCommandBatch(entry.payload);
       const firstSeq = entry.seq - batch.commands.length + 1;
@@ -94,21 +103,22 @@ export async function recover<E extends SequencedEngine>(opts: RecoveryOptions<E
         throw new Error(`log starts at seq ${first} (entry ${entry.seq} begins at ${firstSeq}) but the state is at ${engine.lastSeq}: the log was trimmed past every usable snapshot`);
       }
       checkedStart = true;
-      const events: EngineEvent[][] = [];
+      // Events are kept only to republish them; otherwise they die at once (recovery speed is GC-bound).
+      const events: EngineEvent[][] | null = opts.eventLog && entry.seq > eventLast ? [] : null;
       for (let i = 0; i < batch.commands.length; i++) {
         const seq = firstSeq + i;
         if (seq <= engine.lastSeq) continue;
         if (seq > limit) break;
-        events.push(engine.apply(batch.commands[i]!, seq, batch.tsMs));
+        const out = engine.apply(batch.commands[i]!, seq, batch.tsMs);
+        events?.push(out);
         replayed++;
       }
       if (engine.lastSeq !== Math.min(entry.seq, limit)) throw new Error(`replay stopped at ${engine.lastSeq} inside entry ${entry.seq}`);
       if (engine.lastSeq === entry.seq) opts.onBatch?.(entry.seq, entry.payload);
-      if (opts.eventLog && entry.seq > eventLast && engine.lastSeq === entry.seq && events.length === batch.commands.length) {
+      if (opts.eventLog && events && engine.lastSeq === entry.seq && events.length === batch.commands.length) {
         await opts.eventLog.append([{ seq: entry.seq, payload: encodeEventBatch({ tsMs: batch.tsMs, events }) }]);
         republished++;
       }
-      after = entry.seq;
       if (engine.lastSeq >= limit) break;
     }
   }
