@@ -8,6 +8,7 @@ import {
   type SnapshotStore, type Snapshotter,
 } from '../../packages/log/src/index.ts';
 
+import { compress } from '../../packages/log/src/snapshot/compression.ts';
 import { PER_USER } from './resting-book.ts';
 
 const codec = matchboxEngineCodec();
@@ -15,6 +16,8 @@ const codec = matchboxEngineCodec();
 export interface SnapshotCost {
   readonly store: string;
   readonly rawBytes: number;
+  /** What the store keeps: deflated (level 1) or raw. */
+  readonly storedBytes: number;
   readonly encodeMs: number;
   readonly hashMs: number;
   readonly saveMs: number;
@@ -23,7 +26,7 @@ export interface SnapshotCost {
 }
 
 /** Write = encode + store.save (compression included); load = store.load + decode. */
-export async function measureSnapshotStore(name: string, store: SnapshotStore, engine: Engine): Promise<SnapshotCost> {
+export async function measureSnapshotStore(name: string, store: SnapshotStore, engine: Engine, deflated: boolean): Promise<SnapshotCost> {
   let t = performance.now();
   const bytes = codec.encode(engine);
   const encodeMs = performance.now() - t;
@@ -40,19 +43,20 @@ export async function measureSnapshotStore(name: string, store: SnapshotStore, e
   const restored = codec.decode(loaded);
   const decodeMs = performance.now() - t;
   if (restored.lastSeq !== engine.lastSeq || restored.openOrderCount() !== engine.openOrderCount()) throw new Error('snapshot did not round-trip');
-  return { store: name, rawBytes: bytes.length, encodeMs, hashMs, saveMs, loadMs, decodeMs };
+  const storedBytes = deflated ? (await compress(bytes)).length : bytes.length;
+  return { store: name, rawBytes: bytes.length, storedBytes, encodeMs, hashMs, saveMs, loadMs, decodeMs };
 }
 
 export async function measureAllStores(engine: Engine, pgUrl: string | null): Promise<SnapshotCost[]> {
   const dir = await mkdtemp(path.join(tmpdir(), 'mbx-bench-snap-'));
   const out: SnapshotCost[] = [];
   try {
-    out.push(await measureSnapshotStore('files, deflate', await FileSnapshotStore.open({ dir: path.join(dir, 'z'), compress: true }), engine));
-    out.push(await measureSnapshotStore('files, raw', await FileSnapshotStore.open({ dir: path.join(dir, 'raw'), compress: false }), engine));
+    out.push(await measureSnapshotStore('files, deflate', await FileSnapshotStore.open({ dir: path.join(dir, 'z'), compress: true }), engine, true));
+    out.push(await measureSnapshotStore('files, raw', await FileSnapshotStore.open({ dir: path.join(dir, 'raw'), compress: false }), engine, false));
     if (pgUrl) {
       const pg = await PgSnapshotStore.open({ connection: pgUrl, table: `mbx_bench_snap_${process.pid}` });
       try {
-        out.push(await measureSnapshotStore('postgres bytea, deflate', pg, engine));
+        out.push(await measureSnapshotStore('postgres bytea, deflate', pg, engine, true));
       } finally {
         await pg.drop();
         await pg.close();
