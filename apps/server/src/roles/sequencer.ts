@@ -124,6 +124,9 @@ export class SequencerRole {
     return { ok: this.problem === null, lastSeq: s.lastSeq, durableSeq: s.durableSeq, ...(this.problem ? { problem: this.problem } : {}) };
   }
 
+  /** The live engine's state hash (tests and tooling; computing it walks the whole state). */
+  stateHash(): string { return this.sequencer.engine.stateHash(); }
+
   stats(): SequencerRoleStats {
     return { ...this.sequencer.stats(), intakeInflight: this.inflight, duplicatesDropped: this.duplicates, unusableDropped: this.unusable };
   }
