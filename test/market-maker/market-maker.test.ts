@@ -1,5 +1,9 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import pino from 'pino';
+import { loadConfig, startServer } from '@matchbox/server';
 import { MatchboxClient } from '@matchbox/client';
 import { MarketMaker, parseConfig } from '@matchbox/market-maker';
 import { startExchange, type RunningExchange } from '../api/embedded-server.ts';
@@ -27,7 +31,24 @@ async function eventually(check: () => Promise<boolean>, attempts = 300, pauseMs
 }
 
 it('quotes both sides of every symbol, trades, and cancels its quotes on stop', async () => {
-  const config = parseConfig(['--url', server.base, '--refresh-ms', '100', '--taker-every-ms', '150', '--volatility-bps', '20', '--seed', '7', '--max-weight-per-sec', '80'], {});
+  await runBot(server.base, client, 'rest');
+});
+
+it('does the same with order entry over the WebSocket API', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'mbx-mm-ws-'));
+  const full = await startServer(loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dir, LOG_LEVEL: 'silent', MARKET_MAKER: '0' }), pino({ level: 'silent' }));
+  const c = new MatchboxClient(full.url);
+  try {
+    await runBot(full.url, c, 'ws');
+  } finally {
+    c.close();
+    await full.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+async function runBot(url: string, client: MatchboxClient, orderEntry: 'rest' | 'ws'): Promise<void> {
+  const config = parseConfig(['--url', url, '--refresh-ms', '100', '--taker-every-ms', '150', '--volatility-bps', '20', '--seed', '7', '--max-weight-per-sec', '80', '--order-entry', orderEntry], {});
   const mm = await MarketMaker.create(config, pino({ level: 'silent' }));
   const symbols = (await client.exchangeInfo()).symbols.map((s) => s.symbol);
   expect(mm.quoters.map((q) => q.symbol)).toEqual(symbols);
@@ -56,4 +77,4 @@ it('quotes both sides of every symbol, trades, and cancels its quotes on stop', 
     const d = await client.depth(s, 20);
     expect([d.bids.length, d.asks.length]).toEqual([0, 0]);
   }
-});
+}

@@ -28,6 +28,8 @@ export interface MakerConfig {
   readonly makerCredentials: Credentials | undefined;
   readonly takerCredentials: Credentials | undefined;
   readonly logLevel: string;
+  /** How the makers place and cancel: signed REST, or the WebSocket API (per-key limits, one socket each). */
+  readonly orderEntry: 'rest' | 'ws';
 }
 
 export const DEFAULT_START_PRICES: Readonly<Record<string, string>> = { BTCUSDT: '65000', ETHUSDT: '3500', SOLUSDT: '150' };
@@ -37,7 +39,7 @@ export const DEFAULTS: MakerConfig = {
   levelNotionalUnits: SymbolRules.unitsOf('500'), takerNotionalUnits: SymbolRules.unitsOf('150'),
   volatilityBps: 8, refreshMs: 1000, takerEveryMs: 1500, inventoryEveryCycles: 5, seed: 1,
   maxWeightPerSec: 50, maxOrdersPerSec: 8, startPrices: DEFAULT_START_PRICES,
-  makerCredentials: undefined, takerCredentials: undefined, logLevel: 'info',
+  makerCredentials: undefined, takerCredentials: undefined, logLevel: 'info', orderEntry: 'rest',
 };
 
 const int = (min: number) => (v: string): number => {
@@ -76,6 +78,7 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pr
     .option('--max-weight-per-sec <n>', 'request weight budget (MM_MAX_WEIGHT_PER_SEC)', int(1), Number(e('MM_MAX_WEIGHT_PER_SEC') ?? DEFAULTS.maxWeightPerSec))
     .option('--max-orders-per-sec <n>', 'new orders per second per maker account (MM_MAX_ORDERS_PER_SEC)', int(1), Number(e('MM_MAX_ORDERS_PER_SEC') ?? DEFAULTS.maxOrdersPerSec))
     .option('--start-prices <list>', 'SYMBOL=price,… for empty markets (MM_START_PRICES)', e('MM_START_PRICES') ?? '')
+    .option('--order-entry <rest|ws>', 'makers place/cancel over REST or the WebSocket API (MM_ORDER_ENTRY)', e('MM_ORDER_ENTRY') ?? DEFAULTS.orderEntry)
     .option('--log-level <level>', 'pino level (LOG_LEVEL)', e('LOG_LEVEL') ?? DEFAULTS.logLevel)
     .exitOverride();
   cmd.parse([...argv], { from: 'user' });
@@ -87,6 +90,7 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pr
     amount(price);
     startPrices[sym.toUpperCase()] = price;
   }
+  if (o.orderEntry !== 'rest' && o.orderEntry !== 'ws') throw new InvalidArgumentError(`--order-entry: "${String(o.orderEntry)}" is not rest or ws`);
   const envAmount = (name: string, def: number): number => (e(name) === undefined ? def : amount(e(name)!));
   return {
     url: String(o.url), symbols: String(o.symbols).split(',').map((s) => s.trim().toUpperCase()).filter(Boolean),
@@ -97,6 +101,6 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pr
     inventoryEveryCycles: DEFAULTS.inventoryEveryCycles, seed: Number(o.seed),
     maxWeightPerSec: Number(o.maxWeightPerSec), maxOrdersPerSec: Number(o.maxOrdersPerSec), startPrices,
     makerCredentials: creds(e('MM_API_KEY'), e('MM_SECRET_KEY')), takerCredentials: creds(e('MM_TAKER_API_KEY'), e('MM_TAKER_SECRET_KEY')),
-    logLevel: String(o.logLevel),
+    logLevel: String(o.logLevel), orderEntry: o.orderEntry,
   };
 }

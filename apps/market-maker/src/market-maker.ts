@@ -4,6 +4,7 @@ import { TokenBucket } from './budget.ts';
 import type { MakerConfig } from './config.ts';
 import { Prng } from './random-walk.ts';
 import { SymbolQuoter } from './symbol-quoter.ts';
+import { restOrderEntry, wsOrderEntry } from './order-entry.ts';
 
 /** Funding per account from the dev faucet, as multiples of one level's notional. */
 const MAKER_QUOTE_LEVELS = 2000;
@@ -36,14 +37,14 @@ export class MarketMaker {
       const rules = new SymbolRules(s);
       const startTicks = await startPrice(client, rules, config);
       const makerCreds = config.makerCredentials ?? await client.devAccount(makerDeposits(rules, startTicks, config, MAKER_QUOTE_LEVELS), undefined);
-      const maker = client.withCredentials(makerCreds);
+      const maker = config.orderEntry === 'ws' ? wsOrderEntry(config.url, makerCreds) : restOrderEntry(client.withCredentials(makerCreds));
       const base = (await maker.account()).balances.find((b) => b.asset === rules.baseAsset);
       quoters.push(new SymbolQuoter({
         rules, maker, taker: taker === undefined ? undefined : client.withCredentials(taker), config, startTicks,
         targetBaseUnits: base === undefined ? 0 : SymbolRules.unitsOf(base.free) + SymbolRules.unitsOf(base.locked),
         weight, orders: new TokenBucket(config.maxOrdersPerSec, config.maxOrdersPerSec * 2), rng: new Prng(rng.int(0, 2 ** 31)), log: log.child({ symbol: s.symbol }),
       }));
-      log.info({ symbol: s.symbol, startPrice: rules.priceOf(startTicks) }, 'quoting');
+      log.info({ symbol: s.symbol, startPrice: rules.priceOf(startTicks), orderEntry: config.orderEntry }, 'quoting');
     }
     return new MarketMaker(quoters, client, config, log);
   }

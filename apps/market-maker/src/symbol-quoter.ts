@@ -1,4 +1,5 @@
 import { MatchboxApiError, SymbolRules, type MatchboxClient } from '@matchbox/client';
+import type { OrderEntry } from './order-entry.ts';
 import type { Logger } from 'pino';
 import type { TokenBucket } from './budget.ts';
 import { desiredQuotes, reconcile, type Quote, type Resting } from './ladder.ts';
@@ -16,7 +17,8 @@ export interface QuoterStats {
 
 export interface QuoterDeps {
   readonly rules: SymbolRules;
-  readonly maker: MatchboxClient;
+  /** The maker's own account, over REST or the WebSocket API. */
+  readonly maker: OrderEntry;
   /** A second account for taker flow (never the maker's: self-trade prevention would expire quotes). */
   readonly taker: MatchboxClient | undefined;
   readonly config: MakerConfig;
@@ -95,6 +97,7 @@ export class SymbolQuoter {
   /** Cancels everything this maker has on the symbol (shutdown). */
   async cancelAll(): Promise<void> {
     await this.call(() => this.d.maker.cancelAll(this.d.rules.symbol));
+    await this.d.maker.close();
   }
 
   private async refreshInventory(): Promise<void> {
@@ -108,7 +111,7 @@ export class SymbolQuoter {
       this.stats.skippedForBudget++;
       return;
     }
-    if (await this.call(() => this.d.maker.cancelOrder({ symbol: this.d.rules.symbol, orderId: o.orderId }), [-2011, -2013]) !== undefined) this.stats.canceled++;
+    if (await this.call(() => this.d.maker.cancelOrder(this.d.rules.symbol, o.orderId), [-2011, -2013]) !== undefined) this.stats.canceled++;
   }
 
   private async place(q: Quote): Promise<void> {

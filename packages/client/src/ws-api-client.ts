@@ -2,7 +2,7 @@ import WebSocket from 'ws';
 import { MatchboxApiError } from './errors.ts';
 import { signSortedParams } from './signing.ts';
 import type { Credentials } from './rest-client.ts';
-import type { CanceledOrder, NewOrder, Order } from './types.ts';
+import type { Account, CanceledOrder, NewOrder, Order } from './types.ts';
 
 export interface WsApiOptions {
   readonly credentials?: Credentials;
@@ -94,6 +94,15 @@ export class WsApiClient {
 
   subscribeUserData(): Promise<{ subscriptionId: number }> {
     return this.request('userDataStream.subscribe.signature', {}, true);
+  }
+
+  account(): Promise<Account> {
+    return this.request('account.status', {}, true);
+  }
+
+  /** True once the socket is closed (the caller reconnects with `connect`). */
+  get closed(): boolean {
+    return this.ws.readyState === WebSocket.CLOSED || this.ws.readyState === WebSocket.CLOSING;
   }
 
   get inFlight(): number {
