@@ -46,18 +46,26 @@ export async function fundedKeys(base: string, deposits: Record<string, string>)
   return await r.json() as { userId: number; apiKey: string; secretKey: string };
 }
 
-/** ccxt's binance pointed at a local server, exactly as BINANCE-API.md's recipe says. */
-export function ccxtClient(base: string, apiKey = '', secret = ''): InstanceType<typeof ccxt.binance> {
-  const ex = new ccxt.binance({
-    apiKey, secret, enableRateLimit: false, options: {
-      fetchMarkets: { types: ['spot'] }, fetchCurrencies: false, fetchMargins: false, adjustForTimeDifference: false,
-      fetchOpenOrders: { warnWithoutSymbol: false },
-    },
-  });
+const CCXT_OPTIONS = {
+  fetchMarkets: { types: ['spot'] }, fetchCurrencies: false, fetchMargins: false, adjustForTimeDifference: false,
+  fetchOpenOrders: { warnWithoutSymbol: false },
+};
+
+/** Points a ccxt binance (REST or pro) at a local server, exactly as BINANCE-API.md's recipe says. */
+function pointAt<T extends InstanceType<typeof ccxt.binance>>(ex: T, base: string): T {
   const wsBase = base.replace('http', 'ws');
   ex.urls.api = {
     ...(ex.urls.api as Record<string, unknown>), public: `${base}/api/v3`, private: `${base}/api/v3`, v1: `${base}/api/v1`,
     ws: { spot: `${wsBase}/ws`, margin: `${wsBase}/ws`, 'ws-api': { spot: `${wsBase}/ws-api/v3` } },
   } as typeof ex.urls.api;
   return ex;
+}
+
+export function ccxtClient(base: string, apiKey = '', secret = ''): InstanceType<typeof ccxt.binance> {
+  return pointAt(new ccxt.binance({ apiKey, secret, enableRateLimit: false, options: CCXT_OPTIONS }), base);
+}
+
+/** ccxt.pro's binance (REST + WebSocket); call `loadHttpProxyAgent()` before `watch*` on ws://. */
+export function ccxtProClient(base: string, apiKey = '', secret = ''): InstanceType<typeof ccxt.pro.binance> {
+  return pointAt(new ccxt.pro.binance({ apiKey, secret, enableRateLimit: false, options: CCXT_OPTIONS }), base);
 }

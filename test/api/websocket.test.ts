@@ -2,12 +2,11 @@ import { createHmac } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import ccxt from 'ccxt';
 import pino from 'pino';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig, startServer } from '@matchbox/server';
-import { fundedKeys } from './embedded-server.ts';
+import { ccxtProClient, fundedKeys } from './embedded-server.ts';
 
 type Running = Awaited<ReturnType<typeof startServer>>;
 
@@ -26,20 +25,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function proClient(apiKey: string, secret: string): InstanceType<typeof ccxt.pro.binance> {
-  const ex = new ccxt.pro.binance({
-    apiKey, secret, enableRateLimit: false, options: {
-      fetchMarkets: { types: ['spot'] }, fetchCurrencies: false, fetchMargins: false, adjustForTimeDifference: false,
-      fetchOpenOrders: { warnWithoutSymbol: false },
-    },
-  });
-  const wsBase = base.replace('http', 'ws');
-  ex.urls.api = {
-    ...(ex.urls.api as Record<string, unknown>), public: `${base}/api/v3`, private: `${base}/api/v3`, v1: `${base}/api/v1`,
-    ws: { spot: `${wsBase}/ws`, margin: `${wsBase}/ws`, 'ws-api': { spot: `${wsBase}/ws-api/v3` } },
-  } as typeof ex.urls.api;
-  return ex;
-}
+const proClient = (apiKey: string, secret: string): ReturnType<typeof ccxtProClient> => ccxtProClient(base, apiKey, secret);
 
 function wsRequest(url: string, body: object): Promise<Record<string, unknown>> {
   return new Promise((resolve, reject) => {
