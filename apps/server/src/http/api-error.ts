@@ -1,11 +1,20 @@
 import { ERRORS, type ErrorName } from '@matchbox/domain';
 
-/** A Binance-style error answer: HTTP status, `{code, msg}` and optional extra fields. */
+/**
+ * A Binance-style error answer: HTTP status, `{code, msg}` and optional extra fields.
+ *
+ * Built without a stack trace: it is an answer to the client, never logged with its stack, and
+ * capturing one (a walk of the whole JS stack) was the gateway's largest single cost under load.
+ */
 export class ApiError extends Error {
   readonly code: number;
   readonly http: number;
   constructor(readonly errorName: ErrorName, msg?: string, readonly extra?: Record<string, unknown>, http?: number) {
-    super(msg ?? ERRORS[errorName].msg);
+    const message = msg ?? ERRORS[errorName].msg;
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    super(message);
+    Error.stackTraceLimit = limit;
     this.code = ERRORS[errorName].code;
     this.http = http ?? ERRORS[errorName].http;
   }

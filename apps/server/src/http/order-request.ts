@@ -1,6 +1,6 @@
 import {
   CLIENT_ORDER_ID_RE, ORDER_TYPES, STP_MODES, TIME_IN_FORCE, productIsSafe,
-  type Market, type OrderType, type PlaceOrderFields, type Side, type StpMode, type TimeInForce,
+  type ErrorName, type Market, type OrderType, type PlaceOrderFields, type Side, type StpMode, type TimeInForce,
 } from '@matchbox/domain';
 import { randomBytes } from 'node:crypto';
 import { ApiError, illegal, notRequired } from './api-error.ts';
@@ -36,14 +36,14 @@ export function clientOrderIdParam(p: Params, name: string): string | undefined 
  * account-dependent checks (funds, MAX_NUM_ORDERS, would-take, would-trigger) are the engine's.
  */
 export function parseNewOrder(p: Params, m: Market, userId: number): NewOrder {
-  const side = p.oneOf<Side>('side', ['BUY', 'SELL'], new ApiError('INVALID_SIDE'));
+  const side = p.oneOf<Side>('side', ['BUY', 'SELL'], () => new ApiError('INVALID_SIDE'));
   if (side === undefined) p.required('side');
-  const type = p.oneOf<OrderType>('type', ORDER_TYPES, new ApiError('INVALID_ORDER_TYPE'));
+  const type = p.oneOf<OrderType>('type', ORDER_TYPES, () => new ApiError('INVALID_ORDER_TYPE'));
   if (type === undefined) p.required('type');
-  const tif = p.oneOf<TimeInForce>('timeInForce', TIME_IN_FORCE, new ApiError('INVALID_TIF'));
-  const stp = p.oneOf<StpMode>('selfTradePreventionMode', STP_MODES, new ApiError('INVALID_STP_MODE'));
+  const tif = p.oneOf<TimeInForce>('timeInForce', TIME_IN_FORCE, () => new ApiError('INVALID_TIF'));
+  const stp = p.oneOf<StpMode>('selfTradePreventionMode', STP_MODES, () => new ApiError('INVALID_STP_MODE'));
   if (stp !== undefined && !m.allowedStpModes.includes(stp)) throw new ApiError('INVALID_STP_MODE');
-  const respType = p.oneOf<RespType>('newOrderRespType', RESP_TYPES, new ApiError('INVALID_PARAMETER', 'Invalid newOrderRespType.'));
+  const respType = p.oneOf<RespType>('newOrderRespType', RESP_TYPES, () => new ApiError('INVALID_PARAMETER', 'Invalid newOrderRespType.'));
   const clientOrderId = clientOrderIdParam(p, 'newClientOrderId') ?? newClientOrderId();
   const priceText = p.optional('price');
   const qtyText = p.optional('quantity');
@@ -51,18 +51,19 @@ export function parseNewOrder(p: Params, m: Market, userId: number): NewOrder {
   const stopText = p.optional('stopPrice');
   const t = type!;
 
-  const ticks = (name: string, text: string, err: ApiError): number => {
-    const u = decimalUnits(name, text, err);
-    if (u % m.tickUnits !== 0) throw err;
+  // Errors by name, built only when thrown (the valid case builds none).
+  const ticks = (name: string, text: string, err: ErrorName): number => {
+    const u = decimalUnits(name, text, () => new ApiError(err));
+    if (u % m.tickUnits !== 0) throw new ApiError(err);
     const n = u / m.tickUnits;
-    if (n < m.minPriceTicks || n > m.maxPriceTicks) throw err;
+    if (n < m.minPriceTicks || n > m.maxPriceTicks) throw new ApiError(err);
     return n;
   };
-  const lots = (err: ApiError): number => {
-    const u = decimalUnits('quantity', qtyText!, err);
-    if (u % m.lotUnits !== 0) throw err;
+  const lots = (err: ErrorName): number => {
+    const u = decimalUnits('quantity', qtyText!, () => new ApiError(err));
+    if (u % m.lotUnits !== 0) throw new ApiError(err);
     const n = u / m.lotUnits;
-    if (n < m.minQtyLots || n > m.maxQtyLots) throw err;
+    if (n < m.minQtyLots || n > m.maxQtyLots) throw new ApiError(err);
     return n;
   };
 
@@ -79,8 +80,8 @@ export function parseNewOrder(p: Params, m: Market, userId: number): NewOrder {
     if (quoteText !== undefined) throw notRequired('quoteOrderQty');
     if (priceText === undefined) p.required('price');
     if (qtyText === undefined) p.required('quantity');
-    priceTicks = ticks('price', priceText!, new ApiError('FILTER_PRICE'));
-    qtyLots = lots(new ApiError('FILTER_LOT_SIZE'));
+    priceTicks = ticks('price', priceText!, 'FILTER_PRICE');
+    qtyLots = lots('FILTER_LOT_SIZE');
     if (!productIsSafe(priceTicks, qtyLots) || !productIsSafe(priceTicks * qtyLots, m.quotePerTickLot)) throw new ApiError('FILTER_NOTIONAL');
     const notional = priceTicks * qtyLots * m.quotePerTickLot;
     if (notional < m.minNotionalUnits || notional > m.maxNotionalUnits) throw new ApiError('FILTER_NOTIONAL');
@@ -92,15 +93,15 @@ export function parseNewOrder(p: Params, m: Market, userId: number): NewOrder {
       throw new ApiError('MANDATORY_PARAM_EMPTY_OR_MALFORMED', "Param 'quantity' or 'quoteOrderQty' must be sent, but both were empty/null!");
     }
     if (qtyText !== undefined) {
-      qtyLots = lots(new ApiError('FILTER_MARKET_LOT_SIZE'));
+      qtyLots = lots('FILTER_MARKET_LOT_SIZE');
     } else {
-      quoteQtyUnits = decimalUnits('quoteOrderQty', quoteText!, new ApiError('FILTER_NOTIONAL'));
+      quoteQtyUnits = decimalUnits('quoteOrderQty', quoteText!, () => new ApiError('FILTER_NOTIONAL'));
       if (quoteQtyUnits < m.minNotionalUnits || quoteQtyUnits > m.maxNotionalUnits) throw new ApiError('FILTER_NOTIONAL');
     }
   }
   if (WITH_STOP.includes(t)) {
     if (stopText === undefined) p.required('stopPrice');
-    stopPriceTicks = ticks('stopPrice', stopText!, new ApiError('INVALID_STOP_PRICE'));
+    stopPriceTicks = ticks('stopPrice', stopText!, 'INVALID_STOP_PRICE');
   } else if (stopText !== undefined) {
     throw notRequired('stopPrice');
   }

@@ -66,10 +66,11 @@ export class Params {
     return toInt(name, this.required(name), min, max);
   }
 
-  oneOf<T extends string>(name: string, allowed: readonly T[], error: ApiError): T | undefined {
+  /** `error` may be a factory, so that the valid case (the hot path) builds no error object. */
+  oneOf<T extends string>(name: string, allowed: readonly T[], error: ApiError | (() => ApiError)): T | undefined {
     const v = this.optional(name);
     if (v === undefined) return undefined;
-    if (!(allowed as readonly string[]).includes(v)) throw error;
+    if (!(allowed as readonly string[]).includes(v)) throw typeof error === 'function' ? error() : error;
     return v as T;
   }
 
@@ -101,11 +102,11 @@ function toInt(name: string, v: string, min: number, max: number): number {
  * A decimal parameter in units of 10^-8 (the asset scale) through the domain codec; `onRange`
  * is the error for zero or out-of-range values (a filter failure in Binance's terms).
  */
-export function decimalUnits(name: string, text: string, onRange: ApiError, allowZero = false): number {
+export function decimalUnits(name: string, text: string, onRange: ApiError | (() => ApiError), allowZero = false): number {
   const r = parseUnits(text, ASSET_SCALE, { allowZero });
   if (r.ok) return r.units;
   if (r.error === 'TOO_PRECISE') throw tooPrecise();
-  if (r.error === 'OUT_OF_RANGE') throw onRange;
+  if (r.error === 'OUT_OF_RANGE') throw typeof onRange === 'function' ? onRange() : onRange;
   if (r.error === 'EMPTY') throw empty(name);
   throw illegal(name, DECIMAL_LEGAL);
 }
