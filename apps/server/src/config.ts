@@ -1,6 +1,7 @@
 import { DEFAULT_MARKETS, compileMarket, type MarketConfig } from '@matchbox/domain';
 import { readFileSync } from 'node:fs';
 import type { Storage } from './core/exchange.ts';
+import { embeddedStore, type HistoryStoreConfig } from './history/store.ts';
 
 export type Role = 'all' | 'gateway' | 'sequencer' | 'projector' | 'fanout';
 const ROLES: readonly Role[] = ['all', 'gateway', 'sequencer', 'projector', 'fanout'];
@@ -27,6 +28,11 @@ export interface Config {
   readonly gatewayTimeoutMs: number;
   /** ROLE=gateway: `MAXLEN ~` of the intake stream. */
   readonly intakeMaxLen: number;
+  /**
+   * The history store (HISTORY_STORE=1, the default): PGlite in DATA_DIR/store when embedded,
+   * DATABASE_URL with Redis. Null (HISTORY_STORE=0): bounded in-memory history only.
+   */
+  readonly historyStore: HistoryStoreConfig | null;
 }
 
 export class ConfigError extends Error {
@@ -106,6 +112,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: flag('TRUST_PROXY', false),
     gatewayTimeoutMs: int('GATEWAY_TIMEOUT_MS', 10_000, 100, 600_000),
     intakeMaxLen: int('INTAKE_MAXLEN', 1_000_000, 1000, 1_000_000_000),
+    historyStore: !flag('HISTORY_STORE', true) ? null : production ? { kind: 'pg', url: databaseUrl } : embeddedStore(dataDir),
   };
   if (ROLES.includes(role) && !IMPLEMENTED_ROLES.includes(role)) {
     problems.push(`ROLE=${role} is not runnable from apps/server yet (the projector runs as \`matchbox-store project\`, see packages/store); use ROLE=all, gateway or sequencer. See apps/server/README.md`);

@@ -20,6 +20,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   const exchange = await Exchange.open({
     storage: config.storage, markets: config.markets, logger,
     snapshotEveryCommands: config.snapshotEveryCommands, snapshotEveryMs: config.snapshotEveryMs,
+    ...(config.historyStore !== null ? { historyStore: config.historyStore } : {}),
   });
   const secrets = new SecretBox(serverKey);
   const app = await buildApp({

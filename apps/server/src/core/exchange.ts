@@ -4,10 +4,14 @@ import type { Engine } from '@matchbox/engine';
 import {
   FileJournal, FileSnapshotStore, InlineSnapshotter, MemoryLog, MemorySnapshotStore, PgSnapshotStore, RedisStreamLog, Sequencer,
   decodeEventBatch, matchboxEngineCodec, recover,
-  type Accepted, type CommandLog, type EventLog, type SnapshotStore,
+  type Accepted, type CommandLog, type EventLog, type SequencerStats, type SnapshotMeta, type SnapshotStore,
 } from '@matchbox/log';
+import { Projector } from '@matchbox/store';
 import type { History } from '../history/history.ts';
-import { MemoryHistory } from '../history/memory-history.ts';
+import { MemoryHistory, type MemoryHistoryLimits } from '../history/memory-history.ts';
+import { openHistoryStore, type HistoryStoreConfig } from '../history/store.ts';
+import { StoreHistoryReader } from '../history/store-history.ts';
+import { TieredHistory } from '../history/tiered-history.ts';
 
 /** Where the log and snapshots live. */
 export type Storage =
@@ -23,6 +27,14 @@ export interface ExchangeOptions {
   readonly snapshotEveryMs?: number;
   readonly intakeCapacity?: number;
   readonly history?: History;
+  /**
+   * The history of record: the Projector runs in this process, writing the event log into this
+   * store, and the history becomes a `TieredHistory` (memory in front, the store behind).
+   * Without it, history is the bounded `MemoryHistory` alone.
+   */
+  readonly historyStore?: HistoryStoreConfig;
+  /** Limits of the in-memory history (the recent cache when `historyStore` is set). */
+  readonly memoryLimits?: Partial<MemoryHistoryLimits>;
 }
 
 export interface ExchangeHealth {
@@ -56,6 +68,9 @@ export class Exchange {
     private readonly sequencer: Sequencer<Engine>,
     private readonly closers: (() => Promise<void>)[],
     private readonly logger: Logger | undefined,
+    private readonly snapshots?: SnapshotStore,
+    /** The in-process projector writing the history store, when there is one. */
+    readonly projector?: Projector,
   ) {
     void sequencer.failed.then((err) => { this.failure = err.message; });
   }
@@ -67,7 +82,22 @@ export class Exchange {
     try {
       const recovered = await recover({ commandLog, eventLog, snapshots, codec, ...(opts.logger ? { logger: opts.logger } : {}) });
       const engine = recovered.engine;
-      const history = opts.history ?? new MemoryHistory();
+      let history: History;
+      let projector: Projector | undefined;
+      if (opts.historyStore !== undefined) {
+        const db = await openHistoryStore(opts.historyStore);
+        projector = new Projector({ db, log: eventLog, markets: opts.markets, idlePollMs: 50, ...(opts.logger ? { logger: opts.logger.child({ name: 'projector' }) } : {}) });
+        const p = projector;
+        // Runs before the logs close: the store gets everything up to the final seq.
+        closers.unshift(async () => {
+          await p.stop().catch(() => undefined);
+          await p.catchUp().catch((err: unknown) => opts.logger?.warn({ err: (err as Error).message }, 'projector: final catch-up failed'));
+          await db.close();
+        });
+        history = new TieredHistory(new StoreHistoryReader(db), opts.memoryLimits);
+      } else {
+        history = opts.history ?? new MemoryHistory(opts.memoryLimits);
+      }
       await replayHistory(eventLog, history);
       const sequencer = new Sequencer<Engine>({
         engine, commandLog, eventLog, snapshots, snapshotter: new InlineSnapshotter(() => engine, codec),
@@ -77,7 +107,11 @@ export class Exchange {
         ...(opts.intakeCapacity ? { intakeCapacity: opts.intakeCapacity } : {}),
       });
       sequencer.start();
-      return new Exchange(engine, history, sequencer, closers, opts.logger);
+      if (projector !== undefined) {
+        projector.start();
+        void projector.done().catch((err: unknown) => opts.logger?.error({ err: (err as Error).message }, 'projector stopped: history store no longer updated'));
+      }
+      return new Exchange(engine, history, sequencer, closers, opts.logger, snapshots, projector);
     } catch (err) {
       await Promise.allSettled(closers.map((c) => c()));
       throw err;
@@ -119,6 +153,10 @@ export class Exchange {
     const s = this.sequencer.stats();
     return { ok: this.failure === null, lastSeq: s.lastSeq, durableSeq: s.durableSeq, ...(this.failure ? { problem: this.failure } : {}) };
   }
+
+  /** Sequencer counters and the snapshot listing (newest first), for the status page. */
+  stats(): SequencerStats { return this.sequencer.stats(); }
+  snapshotList(): Promise<SnapshotMeta[]> { return this.snapshots ? this.snapshots.list() : Promise.resolve([]); }
 
   /** Drains queued commands, takes a final snapshot, closes the logs. */
   async close(): Promise<void> {

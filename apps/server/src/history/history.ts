@@ -2,8 +2,9 @@ import type { EngineEvent, OrderEvent, TradeEvent } from '@matchbox/domain';
 
 /**
  * The read models behind the history-type endpoints (orders including closed ones, trades,
- * klines, tickers). `MemoryHistory` is a small bounded projection of the event log; the
- * PostgreSQL store (packages/store) is meant to replace it behind this same interface.
+ * klines, tickers). `MemoryHistory` is a small bounded projection of the event log;
+ * `TieredHistory` puts it in front of the PostgreSQL/PGlite store (packages/store) as a recent
+ * cache. Lookups that may reach the store are `Awaitable` (MemoryHistory answers synchronously).
  *
  * Contract: `apply` is called with every command's events in seq order; a seq at or below
  * `lastSeq` is ignored (idempotent on the event sequence number, like every projection).
@@ -52,18 +53,22 @@ export interface TimeRange {
   readonly limit: number;
 }
 
+/** A value, or a promise of it when the answer may come from the store. */
+export type Awaitable<T> = T | Promise<T>;
+
 export interface HistoryReader {
   readonly lastSeq: number;
-  order(userId: number, symbol: string, orderId: number): OrderView | undefined;
-  orderByClientId(userId: number, clientOrderId: string): OrderView | undefined;
+  order(userId: number, symbol: string, orderId: number): Awaitable<OrderView | undefined>;
+  /** The user's newest order with this client order id; `symbol` narrows the store's lookup (callers check the symbol anyway). */
+  orderByClientId(userId: number, clientOrderId: string, symbol?: string): Awaitable<OrderView | undefined>;
   openOrders(userId: number, symbol?: string): OrderView[];
   /** The user's orders on a symbol, oldest first, orderId ≥ fromOrderId when given. */
-  orders(userId: number, symbol: string, q: TimeRange & { fromOrderId?: number }): OrderView[];
-  userTrades(userId: number, symbol: string, q: TimeRange & { orderId?: number; fromId?: number }): UserTrade[];
+  orders(userId: number, symbol: string, q: TimeRange & { fromOrderId?: number }): Awaitable<OrderView[]>;
+  userTrades(userId: number, symbol: string, q: TimeRange & { orderId?: number; fromId?: number }): Awaitable<UserTrade[]>;
   /** Public trades, oldest first; the newest `limit` unless fromId/startTime select a range. */
-  trades(symbol: string, q: TimeRange & { fromId?: number }): TradeEvent[];
+  trades(symbol: string, q: TimeRange & { fromId?: number }): Awaitable<TradeEvent[]>;
   /** Candles of an interval, oldest first. */
-  klines(symbol: string, interval: string, q: TimeRange): Candle[];
+  klines(symbol: string, interval: string, q: TimeRange): Awaitable<Candle[]>;
   /** Aggregate over trades in [fromTime, now]. */
   window(symbol: string, fromTime: number): Candle | null;
   lastTrade(symbol: string): TradeEvent | undefined;

@@ -42,32 +42,32 @@ export function marketDataRoutes(app: FastifyInstance, ctx: GatewayContext, limi
     return { lastUpdateId: d.lastUpdateId, bids: side(d.bids), asks: side(d.asks) };
   });
 
-  ctx.route(app, 'GET', '/api/v3/trades', { weight: 25 }, ({ p }) => {
+  ctx.route(app, 'GET', '/api/v3/trades', { weight: 25 }, async ({ p }) => {
     const m = ctx.market(p);
     const limit = p.optionalInt('limit', 1, 1000) ?? 500;
     p.finish();
-    return ctx.history.trades(m.symbol, { limit }).map((t) => publicTrade(m, t));
+    return (await ctx.history.trades(m.symbol, { limit })).map((t) => publicTrade(m, t));
   });
 
-  ctx.route(app, 'GET', '/api/v3/historicalTrades', { weight: 25 }, ({ p }) => {
+  ctx.route(app, 'GET', '/api/v3/historicalTrades', { weight: 25 }, async ({ p }) => {
     const m = ctx.market(p);
     const limit = p.optionalInt('limit', 1, 1000) ?? 500;
     const fromId = p.optionalInt('fromId');
     p.finish();
-    return ctx.history.trades(m.symbol, { limit, ...(fromId !== undefined ? { fromId } : {}) }).map((t) => publicTrade(m, t));
+    return (await ctx.history.trades(m.symbol, { limit, ...(fromId !== undefined ? { fromId } : {}) })).map((t) => publicTrade(m, t));
   });
 
-  ctx.route(app, 'GET', '/api/v3/aggTrades', { weight: 2 }, ({ p }) => {
+  ctx.route(app, 'GET', '/api/v3/aggTrades', { weight: 2 }, async ({ p }) => {
     const m = ctx.market(p);
     const limit = p.optionalInt('limit', 1, 1000) ?? 500;
     const fromId = p.optionalInt('fromId');
     const startTime = p.optionalInt('startTime');
     const endTime = p.optionalInt('endTime');
     p.finish();
-    return ctx.history.trades(m.symbol, { limit, ...opt({ fromId, startTime, endTime }) }).map((t) => aggTrade(m, t));
+    return (await ctx.history.trades(m.symbol, { limit, ...opt({ fromId, startTime, endTime }) })).map((t) => aggTrade(m, t));
   });
 
-  const klines = ({ p }: Call): unknown => {
+  const klines = async ({ p }: Call): Promise<unknown> => {
     const m = ctx.market(p);
     const interval = p.required('interval');
     if (!isInterval(interval)) throw new ApiError('BAD_INTERVAL');
@@ -76,7 +76,7 @@ export function marketDataRoutes(app: FastifyInstance, ctx: GatewayContext, limi
     const endTime = p.optionalInt('endTime');
     p.optional('timeZone');
     p.finish();
-    return ctx.history.klines(m.symbol, interval, { limit, ...opt({ startTime, endTime }) }).map((c) => [
+    return (await ctx.history.klines(m.symbol, interval, { limit, ...opt({ startTime, endTime }) })).map((c) => [
       c.openTime, price(m, c.open), price(m, c.high), price(m, c.low), price(m, c.close), qty(m, c.volumeLots),
       bucketEnd(interval, c.openTime), units(c.quoteUnits), c.count, qty(m, c.takerBuyLots), units(c.takerBuyQuoteUnits), '0',
     ]);

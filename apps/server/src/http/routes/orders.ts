@@ -21,19 +21,19 @@ export function orderRoutes(app: FastifyInstance, ctx: GatewayContext): void {
   };
 
   /** The answer for an order that already exists (a retried newClientOrderId). */
-  const existingAnswer = (m: Market, v: OrderView, respType: RespType): Record<string, unknown> => {
+  const existingAnswer = async (m: Market, v: OrderView, respType: RespType): Promise<Record<string, unknown>> => {
     const o = v.last;
     if (respType === 'ACK') return ack(o, o.createdTs);
     const result = orderResult(m, o, o.createdTs, v.workingTime);
     if (respType === 'RESULT') return result;
-    const fills = ctx.history.userTrades(o.userId, o.symbol, { orderId: o.orderId, limit: 1000 }).map((t) => {
+    const fills = (await ctx.history.userTrades(o.userId, o.symbol, { orderId: o.orderId, limit: 1000 })).map((t) => {
       const f = myTrade(m, t);
       return { price: f.price, qty: f.qty, commission: f.commission, commissionAsset: t.commissionAsset, tradeId: t.id };
     });
     return { ...result, fills };
   };
 
-  const placedAnswer = (m: Market, acc: Accepted, order: NewOrder): Record<string, unknown> => {
+  const placedAnswer = async (m: Market, acc: Accepted, order: NewOrder): Promise<Record<string, unknown>> => {
     const { userId, clientOrderId } = order.fields;
     const mine = acc.events.filter(isOrder).filter((e) => e.userId === userId);
     const first = mine.find((e) => e.execType === 'NEW' && e.clientOrderId === clientOrderId);
@@ -41,7 +41,7 @@ export function orderRoutes(app: FastifyInstance, ctx: GatewayContext): void {
     const events = mine.filter((e) => e.orderId === first.orderId);
     const final = events[events.length - 1]!;
     if (order.respType === 'ACK') return ack(final, acc.tsMs);
-    const view = ctx.history.order(userId, m.symbol, final.orderId);
+    const view = await ctx.history.order(userId, m.symbol, final.orderId);
     const result = orderResult(m, final, acc.tsMs, view?.workingTime ?? acc.tsMs);
     if (order.respType === 'RESULT') return result;
     return { ...result, fills: events.filter((e) => e.execType === 'TRADE').map((e) => fill(m, e)) };
@@ -50,14 +50,14 @@ export function orderRoutes(app: FastifyInstance, ctx: GatewayContext): void {
   const place = async (m: Market, order: NewOrder, reply: FastifyReply): Promise<unknown> => {
     const { userId, clientOrderId } = order.fields;
     const key = `${userId}\u0000${clientOrderId}`;
-    const findExisting = (): OrderView | undefined => {
-      const v = ctx.history.orderByClientId(userId, clientOrderId!);
+    const findExisting = async (): Promise<OrderView | undefined> => {
+      const v = await ctx.history.orderByClientId(userId, clientOrderId!, m.symbol);
       return v !== undefined && v.last.symbol === m.symbol ? v : undefined;
     };
-    let existing = findExisting();
+    let existing = await findExisting();
     if (existing === undefined && inflight.has(key)) {
       await inflight.get(key)!.catch(() => undefined);
-      existing = findExisting();
+      existing = await findExisting();
     }
     if (existing !== undefined) {
       setCounts(reply, userId);
@@ -74,7 +74,7 @@ export function orderRoutes(app: FastifyInstance, ctx: GatewayContext): void {
     }
     const rejected = acc.events.find(isRejected);
     if (rejected !== undefined) {
-      const again = rejected.error === 'DUPLICATE_ORDER' ? findExisting() : undefined;
+      const again = rejected.error === 'DUPLICATE_ORDER' ? await findExisting() : undefined;
       if (again !== undefined) return existingAnswer(m, again, order.respType);
       throw new ApiError(rejected.error);
     }
@@ -103,11 +103,11 @@ export function orderRoutes(app: FastifyInstance, ctx: GatewayContext): void {
     };
   });
 
-  ctx.route(app, 'GET', '/api/v3/order', { weight: 4, signed: 'READ' }, ({ p, auth }) => {
+  ctx.route(app, 'GET', '/api/v3/order', { weight: 4, signed: 'READ' }, async ({ p, auth }) => {
     const m = ctx.market(p);
     const { orderId, clientOrderId } = orderRef(p, 'orderId', 'origClientOrderId');
     p.finish();
-    const v = orderId !== undefined ? ctx.history.order(auth.userId, m.symbol, orderId) : ctx.history.orderByClientId(auth.userId, clientOrderId!);
+    const v = await (orderId !== undefined ? ctx.history.order(auth.userId, m.symbol, orderId) : ctx.history.orderByClientId(auth.userId, clientOrderId!, m.symbol));
     if (v === undefined || v.last.userId !== auth.userId || v.last.symbol !== m.symbol
       || (clientOrderId !== undefined && v.last.clientOrderId !== clientOrderId)) throw new ApiError('NO_SUCH_ORDER');
     return orderInfo(m, v);
@@ -164,21 +164,21 @@ export function orderRoutes(app: FastifyInstance, ctx: GatewayContext): void {
     return acc.events.filter(isOrder).filter((e) => e.execType === 'CANCELED').map((e) => cancelResult(m, e, acc.tsMs, newClientOrderId()));
   });
 
-  ctx.route(app, 'GET', '/api/v3/allOrders', { weight: 20, signed: 'READ' }, ({ p, auth }) => {
+  ctx.route(app, 'GET', '/api/v3/allOrders', { weight: 20, signed: 'READ' }, async ({ p, auth }) => {
     const m = ctx.market(p);
     const q = rangeParams(p);
     const fromOrderId = p.optionalInt('orderId');
     p.finish();
-    return ctx.history.orders(auth.userId, m.symbol, { ...q, ...(fromOrderId !== undefined ? { fromOrderId } : {}) }).map((v) => orderInfo(m, v));
+    return (await ctx.history.orders(auth.userId, m.symbol, { ...q, ...(fromOrderId !== undefined ? { fromOrderId } : {}) })).map((v) => orderInfo(m, v));
   });
 
-  ctx.route(app, 'GET', '/api/v3/myTrades', { weight: 20, signed: 'READ' }, ({ p, auth }) => {
+  ctx.route(app, 'GET', '/api/v3/myTrades', { weight: 20, signed: 'READ' }, async ({ p, auth }) => {
     const m = ctx.market(p);
     const q = rangeParams(p);
     const orderId = p.optionalInt('orderId');
     const fromId = p.optionalInt('fromId');
     p.finish();
-    return ctx.history.userTrades(auth.userId, m.symbol, { ...q, ...(orderId !== undefined ? { orderId } : {}), ...(fromId !== undefined ? { fromId } : {}) })
+    return (await ctx.history.userTrades(auth.userId, m.symbol, { ...q, ...(orderId !== undefined ? { orderId } : {}), ...(fromId !== undefined ? { fromId } : {}) }))
       .map((t) => myTrade(m, t));
   });
 }
@@ -205,10 +205,10 @@ function rangeParams(p: Params): { limit: number; startTime?: number; endTime?: 
 }
 
 /** Binance's cancelReplace answer: both parts' results, -2022 / -2021 bodies when a part failed. */
-function cancelReplaceAnswer(
+async function cancelReplaceAnswer(
   m: Market, acc: Accepted, order: NewOrder, cancelId: string, mode: 'STOP_ON_FAILURE' | 'ALLOW_FAILURE',
-  placed: (o: NewOrder) => Record<string, unknown>,
-): unknown {
+  placed: (o: NewOrder) => Promise<Record<string, unknown>>,
+): Promise<unknown> {
   const userId = order.fields.userId;
   const canceled = acc.events.filter(isOrder).find((e) => e.execType === 'CANCELED' && e.userId === userId);
   const rejects = acc.events.filter(isRejected);
@@ -217,7 +217,7 @@ function cancelReplaceAnswer(
   const cancelResponse = canceled !== undefined ? cancelResult(m, canceled, acc.tsMs, cancelId) : errorBody(cancelError?.error ?? 'UNKNOWN_ORDER');
   const attempted = canceled !== undefined || mode === 'ALLOW_FAILURE';
   const newOk = attempted && newError === undefined;
-  const newOrderResponse = newOk ? placed(order) : newError !== undefined ? errorBody(newError.error) : null;
+  const newOrderResponse = newOk ? await placed(order) : newError !== undefined ? errorBody(newError.error) : null;
   const data = {
     cancelResult: canceled !== undefined ? 'SUCCESS' : 'FAILURE',
     newOrderResult: newOk ? 'SUCCESS' : attempted ? 'FAILURE' : 'NOT_ATTEMPTED',
