@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Config } from './config.ts';
 import { Exchange } from './core/exchange.ts';
 import { buildApp } from './http/app.ts';
+import type { StatusExtras } from './http/routes/status.ts';
 import { SecretBox } from './security/secret-box.ts';
 import { loadOrCreateServerKey } from './server-key.ts';
 import { attachStreams } from './ws/streams.ts';
@@ -23,12 +24,14 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     ...(config.historyStore !== null ? { historyStore: config.historyStore } : {}),
   });
   const secrets = new SecretBox(serverKey);
+  const status: StatusExtras = { snapshotsTaken: () => exchange.stats().snapshots, snapshots: () => exchange.snapshotList() };
   const app = await buildApp({
-    exchange, secrets, devFaucet: config.devFaucet, logger, processMetrics: true,
+    exchange, secrets, devFaucet: config.devFaucet, logger, processMetrics: true, status,
     trustProxy: config.trustProxy, rateLimits: { ipWeightPerMinute: config.ipWeightPerMinute, ordersPer10s: config.ordersPer10s },
   });
   // The hub starts right after recovery so its depth seed matches the events that follow.
   const streams = attachStreams(app, app.server, exchange, secrets, config.markets, logger);
+  status.connections = () => streams.connections();
   await app.listen({ port: config.port, host: config.host });
   const addr = app.server.address();
   const port = typeof addr === 'object' && addr !== null ? addr.port : config.port;

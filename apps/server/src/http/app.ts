@@ -15,6 +15,7 @@ import { accountRoutes } from './routes/account.ts';
 import { marketDataRoutes } from './routes/market-data.ts';
 import { orderRoutes } from './routes/orders.ts';
 import { userRoutes } from './routes/users.ts';
+import { statusRoutes, type StatusExtras } from './routes/status.ts';
 
 export interface AppDeps {
   readonly exchange: ExchangePort;
@@ -31,6 +32,8 @@ export interface AppDeps {
   readonly secureCookies?: boolean;
   /** The built web UI (apps/web/dist); served at `/` when it holds an index.html. */
   readonly webRoot?: string;
+  /** Status page probes only the process wiring has (snapshots, WebSocket clients); see routes/status.ts. */
+  readonly status?: StatusExtras;
 }
 
 /** Where `npm run build:web` puts the UI. */
@@ -56,6 +59,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   };
   const app = Fastify(options) as unknown as FastifyInstance;
   const metrics = setupMetrics(app, deps);
+  statusRoutes(app, metrics, deps);
 
   app.addHook('onRequest', async (req, reply) => {
     // Weight is charged before any work, so an over-limit client costs almost nothing.

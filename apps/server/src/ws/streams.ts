@@ -27,6 +27,8 @@ const SECRET_CACHE_MAX = 10_000;
 
 export interface AttachedStreams {
   close(): Promise<void>;
+  /** Open WebSocket connections (status page). */
+  connections(): number;
 }
 
 /**
@@ -80,6 +82,7 @@ export function attachStreams(app: FastifyInstance, server: Server, exchange: Ex
 
   const ws = attachWebSocketServer(server, hub, { apiKeys, orderApi, ...(logger ? { logger } : {}) });
   return {
+    connections: () => ws.connectionCount(),
     close: async () => {
       await ws.close();
       hub.close();
