@@ -11,6 +11,9 @@ import { useOrderBook } from './hooks/useOrderBook.ts';
 import { useTrades } from './hooks/useTrades.ts';
 import { useUserData } from './hooks/useUserData.ts';
 import { useSession } from './hooks/session.tsx';
+import { StatusPage } from './status/StatusPage.tsx';
+import { useRoute } from './status/useRoute.ts';
+import './status/status.css';
 
 function initialSymbol(): string {
   return new URLSearchParams(location.search).get('symbol')?.toUpperCase() ?? localStorage.getItem('matchbox.symbol') ?? 'BTCUSDT';
@@ -26,18 +29,19 @@ export function App() {
   const session = useSession();
   const user = useUserData(session.creds, symbol, () => void session.signOut());
   const [pickedPrice, setPickedPrice] = useState<{ price: string; n: number }>();
+  const route = useRoute();
 
   useEffect(() => {
-    if (!symbol) return;
+    if (!symbol || route === 'status') return;
     localStorage.setItem('matchbox.symbol', symbol);
     const t = tickers[symbol];
     document.title = t ? `${Number(t.lastPrice).toFixed(meta?.priceDecimals ?? 2)} · ${symbol} · Matchbox` : `${symbol} · Matchbox`;
-  }, [symbol, tickers, meta]);
+  }, [symbol, tickers, meta, route]);
 
   return (
     <div className="app">
-      <Header markets={markets} tickers={tickers} symbol={symbol} onSymbol={setWanted} userData={user} />
-      {error && !meta ? (
+      <Header markets={markets} tickers={tickers} symbol={symbol} onSymbol={setWanted} userData={user} route={route} />
+      {route === 'status' ? <StatusPage /> : error && !meta ? (
         <main className="boot-error" role="alert">Cannot load markets: {error}. Retrying…</main>
       ) : !meta ? (
         <main className="boot-error" aria-busy="true">Loading markets…</main>

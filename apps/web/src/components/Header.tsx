@@ -17,9 +17,10 @@ interface Props {
   symbol: string;
   onSymbol(s: string): void;
   userData: UserData;
+  route?: 'trade' | 'status';
 }
 
-export function Header({ markets, tickers, symbol, onSymbol, userData }: Props) {
+export function Header({ markets, tickers, symbol, onSymbol, userData, route = 'trade' }: Props) {
   const session = useSession();
   const link = useLinkState();
   const [auth, setAuth] = useState<AuthMode>();
@@ -47,7 +48,11 @@ export function Header({ markets, tickers, symbol, onSymbol, userData }: Props) 
       <a className="brand" href="./" aria-label="Matchbox home">
         <span className="logo" aria-hidden="true">◆</span><span className="brand-name">Matchbox</span>
       </a>
-      <MarketSelector markets={markets} tickers={tickers} symbol={symbol} onSymbol={onSymbol} />
+      <nav className="topbar-nav" aria-label="Pages">
+        <a href="#/" aria-current={route === 'trade' ? 'page' : undefined} data-testid="nav-trade">Trade</a>
+        <a href="#/status" aria-current={route === 'status' ? 'page' : undefined} data-testid="nav-status">Status</a>
+      </nav>
+      {route === 'trade' && <MarketSelector markets={markets} tickers={tickers} symbol={symbol} onSymbol={onSymbol} />}
       <div className="topbar-status">
         <LinkPill state={link} label="Market" />
         {session.creds && <LinkPill state={userData.link} label="Account" />}
