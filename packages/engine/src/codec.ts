@@ -21,19 +21,40 @@ export class ByteWriter {
   }
 
   uint(n: number): void {
-    if (!Number.isSafeInteger(n) || n < 0) throw new RangeError(`snapshot: not a non-negative safe integer: ${n}`);
     this.ensure(8);
+    const buf = this.buf;
+    if (n >= 0 && n <= 0x7fffffff && (n | 0) === n) {
+      // Fast path: 31-bit values (almost everything) with bit operations.
+      while (n >= 0x80) {
+        buf[this.pos++] = (n & 0x7f) | 0x80;
+        n >>>= 7;
+      }
+      buf[this.pos++] = n;
+      return;
+    }
+    if (!Number.isSafeInteger(n) || n < 0) throw new RangeError(`snapshot: not a non-negative safe integer: ${n}`);
     while (n >= 0x80) {
-      this.buf[this.pos++] = (n % 0x80) | 0x80;
+      buf[this.pos++] = (n % 0x80) | 0x80;
       n = Math.floor(n / 0x80);
     }
-    this.buf[this.pos++] = n;
+    buf[this.pos++] = n;
   }
 
   str(s: string): void {
-    const bytes = textEncoder.encode(s);
-    this.uint(bytes.length);
-    this.bytes(bytes);
+    const n = s.length;
+    if (n === 0) return this.uint(0);
+    // ASCII (client ids, keys, names) is written directly; anything else goes through UTF-8.
+    let ascii = n <= 0x7f;
+    for (let i = 0; ascii && i < n; i++) if (s.charCodeAt(i) > 0x7f) ascii = false;
+    if (!ascii) {
+      const bytes = textEncoder.encode(s);
+      this.uint(bytes.length);
+      this.bytes(bytes);
+      return;
+    }
+    this.ensure(n + 1);
+    this.buf[this.pos++] = n;
+    for (let i = 0; i < n; i++) this.buf[this.pos++] = s.charCodeAt(i);
   }
 
   bytes(b: Uint8Array): void {
@@ -60,11 +81,19 @@ export class ByteReader {
   constructor(private readonly buf: Uint8Array, private readonly end = buf.length) {}
 
   uint(): number {
+    const buf = this.buf;
     let result = 0;
-    let mul = 1;
-    for (let i = 0; i < 8; i++) {
+    // Fast path: up to four bytes (28 bits) with bit operations.
+    for (let shift = 0; shift < 28; shift += 7) {
       if (this.pos >= this.end) throw new Error('snapshot: truncated varint');
-      const b = this.buf[this.pos++]!;
+      const b = buf[this.pos++]!;
+      result |= (b & 0x7f) << shift;
+      if ((b & 0x80) === 0) return result;
+    }
+    let mul = 2 ** 28;
+    for (let i = 4; i < 8; i++) {
+      if (this.pos >= this.end) throw new Error('snapshot: truncated varint');
+      const b = buf[this.pos++]!;
       result += (b & 0x7f) * mul;
       if ((b & 0x80) === 0) {
         if (!Number.isSafeInteger(result)) throw new Error('snapshot: varint out of range');
@@ -77,7 +106,11 @@ export class ByteReader {
 
   str(): string {
     const n = this.uint();
-    return textDecoder.decode(this.bytes(n));
+    if (n === 0) return '';
+    const bytes = this.bytes(n);
+    let ascii = n <= 64;
+    for (let i = 0; ascii && i < n; i++) if (bytes[i]! > 0x7f) ascii = false;
+    return ascii ? String.fromCharCode(...bytes) : textDecoder.decode(bytes);
   }
 
   bytes(n: number): Uint8Array {

@@ -120,14 +120,12 @@ function decodeBody(r: ByteReader): Engine {
     }
   }
   if (!r.done) throw new Error('snapshot: trailing bytes');
-  // Owners' open lists are in placement order, which is order id order.
-  open.sort((a, b) => a.orderId - b.orderId);
   for (const o of open) {
-    const acct = e.accounts.get(o.userId);
-    if (acct === undefined) throw new Error(`snapshot: order ${o.orderId} of unknown user ${o.userId}`);
+    if (!e.accounts.has(o.userId)) throw new Error(`snapshot: order ${o.orderId} of unknown user ${o.userId}`);
     o.flags |= F_OPEN;
     e.orders.set(o.orderId, o);
-    acct.addOpen(o, o.marketIndex);
   }
+  // Owners' open lists are in placement order, which is order id order: the index iterates so.
+  for (const o of e.orders.values()) e.accounts.get(o.userId)!.addOpen(o, o.marketIndex);
   return e;
 }
