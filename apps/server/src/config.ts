@@ -6,7 +6,7 @@ import { embeddedStore, type HistoryStoreConfig } from './history/store.ts';
 export type Role = 'all' | 'gateway' | 'sequencer' | 'projector' | 'fanout';
 const ROLES: readonly Role[] = ['all', 'gateway', 'sequencer', 'projector', 'fanout'];
 /** Roles this server runs (src/roles/index.ts); projector and fanout are hooks for packages/store and packages/stream. */
-const IMPLEMENTED_ROLES: readonly Role[] = ['all', 'gateway', 'sequencer'];
+const IMPLEMENTED_ROLES: readonly Role[] = ['all', 'gateway', 'sequencer', 'projector', 'fanout'];
 
 export interface Config {
   readonly port: number;
@@ -115,10 +115,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     historyStore: !flag('HISTORY_STORE', true) ? null : production ? { kind: 'pg', url: databaseUrl } : embeddedStore(dataDir),
   };
   if (ROLES.includes(role) && !IMPLEMENTED_ROLES.includes(role)) {
-    problems.push(`ROLE=${role} is not runnable from apps/server yet (the projector runs as \`matchbox-store project\`, see packages/store); use ROLE=all, gateway or sequencer. See apps/server/README.md`);
+    problems.push(`ROLE=${role} is not runnable from apps/server yet; use ROLE=${IMPLEMENTED_ROLES.join(', ')}. See apps/server/README.md`);
   } else if (role !== 'all' && !production) {
     problems.push(`ROLE=${role} needs REDIS_URL and DATABASE_URL: the split roles talk through Redis streams (the embedded mode is ROLE=all only)`);
   }
+  if (role === 'projector' && config.historyStore === null) problems.push('ROLE=projector writes the history store: remove HISTORY_STORE=0');
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }

@@ -2,8 +2,14 @@ import Fastify from 'fastify';
 import type { Logger } from 'pino';
 import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Config, Role } from '../config.ts';
+import { RedisStreamLog } from '@matchbox/log';
+import { Projector, type SqlDriver } from '@matchbox/store';
+import { openHistoryStore } from '../history/store.ts';
+import { StoreHistoryReader } from '../history/store-history.ts';
+import { TieredHistory } from '../history/tiered-history.ts';
 import { buildApp } from '../http/app.ts';
 import { SecretBox } from '../security/secret-box.ts';
+import { runFanout } from './fanout.ts';
 import { ReplicaGateway } from './replica-gateway.ts';
 import { SequencerRole } from './sequencer.ts';
 
@@ -17,14 +23,12 @@ export interface RunningRole {
 
 export type RoleRunner = (config: Config, logger: Logger) => Promise<RunningRole>;
 
-/**
- * The split roles of the production topology (ROLE=all is `startServer`, unchanged). `projector`
- * and `fanout` are hooks for packages/store's projector and packages/stream's EventLogFollower:
- * add a runner here and to `IMPLEMENTED_ROLES` in config.ts.
- */
+/** The split roles of the production topology (ROLE=all is `startServer`); see apps/server/README.md. */
 export const ROLE_RUNNERS: Partial<Record<Role, RoleRunner>> = {
   gateway: runGateway,
   sequencer: runSequencer,
+  projector: runProjector,
+  fanout: runFanout,
 };
 
 export async function runRole(config: Config, logger: Logger): Promise<RunningRole> {
@@ -41,10 +45,19 @@ function redisPg(config: Config) {
 /** ROLE=gateway: the HTTP API of ROLE=all on a replica engine; commands go through the intake stream. */
 async function runGateway(config: Config, logger: Logger): Promise<RunningRole> {
   if (config.serverKey === null) throw new Error('ROLE=gateway needs SERVER_KEY');
-  const core = await ReplicaGateway.open({
-    storage: redisPg(config), markets: config.markets, logger,
-    resultTimeoutMs: config.gatewayTimeoutMs, intakeMaxLen: config.intakeMaxLen,
-  });
+  // History: the replica's recent events in memory, the store (written by ROLE=projector) behind it.
+  const db: SqlDriver | null = config.historyStore !== null ? await openHistoryStore(config.historyStore) : null;
+  let core: ReplicaGateway;
+  try {
+    core = await ReplicaGateway.open({
+      storage: redisPg(config), markets: config.markets, logger,
+      resultTimeoutMs: config.gatewayTimeoutMs, intakeMaxLen: config.intakeMaxLen,
+      ...(db !== null ? { history: new TieredHistory(new StoreHistoryReader(db)) } : {}),
+    });
+  } catch (err) {
+    await db?.close();
+    throw err;
+  }
   try {
     const app = await buildApp({
       exchange: core, secrets: new SecretBox(config.serverKey), devFaucet: config.devFaucet, logger, processMetrics: true,
@@ -57,10 +70,57 @@ async function runGateway(config: Config, logger: Logger): Promise<RunningRole> 
       close: async () => {
         await app.close();
         await core.close();
+        await db?.close();
       },
     };
   } catch (err) {
     await core.close();
+    await db?.close();
+    throw err;
+  }
+}
+
+/**
+ * ROLE=projector: packages/store's Projector, Redis event log → PostgreSQL (cursor in the same
+ * transaction as the rows; any number may run, they take turns on the cursor row). Serves /health
+ * and /metrics. A gap in the log (trimmed past the store) is fatal: exit, rebuild with matchbox-store.
+ */
+async function runProjector(config: Config, logger: Logger): Promise<RunningRole> {
+  const s = redisPg(config);
+  const db = await openHistoryStore(config.historyStore ?? { kind: 'pg', url: s.databaseUrl });
+  const eventLog = await RedisStreamLog.open({ redis: s.redisUrl, prefix: `${s.prefix}:events`, logger });
+  const projector = new Projector({ db, log: eventLog, markets: config.markets, logger });
+  const app = Fastify({ loggerInstance: logger });
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  new Gauge({
+    name: 'matchbox_projector', help: 'Projector: store cursor (seq) and totals', labelNames: ['kind'], registers: [registry],
+    collect() {
+      for (const [k, v] of Object.entries(projector.stats)) this.set({ kind: k }, v);
+    },
+  });
+  let problem: string | null = null;
+  const failed = new Promise<Error>((resolve) => {
+    projector.start();
+    projector.done().catch((err: unknown) => { problem = (err as Error).message; resolve(err as Error); });
+  });
+  app.get('/health', async (_req, reply) => {
+    const lastSeq = await eventLog.lastSeq().catch(() => -1);
+    return reply.code(problem === null ? 200 : 503).send({ status: problem === null ? 'ok' : 'failed', ok: problem === null, role: 'projector', seq: projector.stats.seq, lastSeq, ...(problem ? { problem } : {}) });
+  });
+  app.get('/metrics', async (_req, reply) => reply.type(registry.contentType).send(await registry.metrics()));
+  const close = async (): Promise<void> => {
+    await app.close();
+    await projector.stop().catch(() => undefined);
+    await eventLog.close();
+    await db.close();
+  };
+  try {
+    const url = await listen(app, config);
+    logger.info({ url, seq: await projector.cursor() }, `Matchbox projector is running at ${url}`);
+    return { role: 'projector', url, failed, close };
+  } catch (err) {
+    await close();
     throw err;
   }
 }

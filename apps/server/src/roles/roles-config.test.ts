@@ -25,8 +25,10 @@ describe('ROLE configuration', () => {
 
   it('refuses split roles on embedded storage, roles not wired here, and unknown roles', () => {
     expect(problems({ ROLE: 'gateway' }).join()).toMatch(/ROLE=gateway needs REDIS_URL and DATABASE_URL/);
-    expect(problems({ ...prod, ROLE: 'projector' }).join()).toMatch(/ROLE=projector is not runnable from apps\/server yet/);
-    expect(problems({ ...prod, ROLE: 'fanout' }).join()).toMatch(/ROLE=fanout is not runnable/);
+    expect(loadConfig({ ...prod, ROLE: 'projector' }).historyStore).toEqual({ kind: 'pg', url: prod.DATABASE_URL });
+    expect(problems({ ...prod, ROLE: 'projector', HISTORY_STORE: '0' }).join()).toMatch(/ROLE=projector writes the history store/);
+    expect(loadConfig({ ...prod, ROLE: 'fanout' }).role).toBe('fanout');
+    expect(problems({ ROLE: 'fanout' }).join()).toMatch(/ROLE=fanout needs REDIS_URL and DATABASE_URL/);
     expect(problems({ ROLE: 'matcher' }).join()).toMatch(/ROLE="matcher" must be one of all, gateway, sequencer, projector, fanout/);
   });
 });
