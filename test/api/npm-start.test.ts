@@ -35,7 +35,7 @@ function stop(child: ChildProcess): Promise<number | null> {
 
 describe('npm start', () => {
   it('runs the exchange on DATA_DIR, prints its URL, shuts down cleanly and keeps its data', async () => {
-    const env = { DATA_DIR: dir, PORT: '0', LOG_LEVEL: 'info' };
+    const env = { DATA_DIR: dir, PORT: '0', LOG_LEVEL: 'info', MARKET_MAKER: '0' };
     let s = await start(env);
     expect(((await (await fetch(`${s.url}/health`)).json()) as { status: string }).status).toBe('ok');
     const r = await fetch(`${s.url}/api/v1/dev/accounts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ deposits: { USDT: '5' }, username: 'persisted' }) });
@@ -48,6 +48,26 @@ describe('npm start', () => {
       expect(await (await fetch(`${s.url}/metrics`)).text()).toMatch(/process_cpu_user_seconds_total/);
     } finally {
       expect(await stop(s.child)).toBe(0);
+    }
+  });
+
+  it('runs the market maker in-process by default: the book gets quotes on both sides, and it stops cleanly', async () => {
+    const mmDir = mkdtempSync(path.join(tmpdir(), 'mbx-start-mm-'));
+    // The default is on; set explicitly here so that a MARKET_MAKER=0 in the test runner's environment does not skip it.
+    const s = await start({ DATA_DIR: mmDir, PORT: '0', LOG_LEVEL: 'info', MARKET_MAKER: '1' });
+    try {
+      for (let i = 0; i < 600; i++) {
+        const d = (await (await fetch(`${s.url}/api/v3/depth?symbol=BTCUSDT&limit=5`)).json()) as { bids: unknown[]; asks: unknown[] };
+        if (d.bids.length > 0 && d.asks.length > 0) break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      const d = (await (await fetch(`${s.url}/api/v3/depth?symbol=BTCUSDT&limit=5`)).json()) as { bids: unknown[]; asks: unknown[] };
+      expect(d.bids.length).toBeGreaterThan(0);
+      expect(d.asks.length).toBeGreaterThan(0);
+      expect(s.output()).toMatch(/market maker running in-process/);
+    } finally {
+      expect(await stop(s.child)).toBe(0);
+      rmSync(mmDir, { recursive: true, force: true });
     }
   });
 

@@ -33,6 +33,11 @@ export interface Config {
    * DATABASE_URL with Redis. Null (HISTORY_STORE=0): bounded in-memory history only.
    */
   readonly historyStore: HistoryStoreConfig | null;
+  /**
+   * `npm start` runs the market-maker bot in-process (ROLE=all): on by default in the embedded
+   * mode, off with Redis/PostgreSQL; MARKET_MAKER=0/1 decides. Its own settings are MM_* (apps/market-maker).
+   */
+  readonly marketMaker: boolean;
 }
 
 export class ConfigError extends Error {
@@ -112,6 +117,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: flag('TRUST_PROXY', false),
     gatewayTimeoutMs: int('GATEWAY_TIMEOUT_MS', 10_000, 100, 600_000),
     intakeMaxLen: int('INTAKE_MAXLEN', 1_000_000, 1000, 1_000_000_000),
+    marketMaker: flag('MARKET_MAKER', !production) && role === 'all',
     historyStore: !flag('HISTORY_STORE', true) ? null : production ? { kind: 'pg', url: databaseUrl } : embeddedStore(dataDir),
   };
   if (ROLES.includes(role) && !IMPLEMENTED_ROLES.includes(role)) {

@@ -1,4 +1,5 @@
 import pino from 'pino';
+import { MarketMaker, parseConfig as parseMakerConfig } from '@matchbox/market-maker';
 import { ConfigError, loadConfig } from './config.ts';
 import { runRole } from './roles/index.ts';
 import { startServer } from './server.ts';
@@ -17,6 +18,17 @@ async function main(): Promise<void> {
   }
   const logger = pino({ level: config.logLevel, ...(config.role === 'all' ? {} : { base: { role: config.role, pid: process.pid } }) });
   const server = config.role === 'all' ? await startServer(config, logger) : await runRole(config, logger);
+  // The market maker talks to the exchange only through its public API (signed REST + WS API), like any client.
+  let maker: MarketMaker | null = null;
+  if (config.marketMaker && config.role === 'all') {
+    try {
+      maker = await MarketMaker.create(parseMakerConfig([], { MM_ORDER_ENTRY: 'ws', ...process.env, MM_URL: server.url }), logger.child({ name: 'market-maker' }));
+      maker.start();
+      logger.info('market maker running in-process (MARKET_MAKER=0 turns it off)');
+    } catch (err) {
+      logger.error({ err: (err as Error).message }, 'market maker failed to start; the exchange runs without it');
+    }
+  }
   if ('failed' in server) {
     void server.failed.then((err) => {
       logger.fatal({ err: err.message }, `ROLE=${config.role} stopped; exiting so that it restarts and recovers from the log`);
@@ -28,6 +40,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down: draining commands and taking a final snapshot');
+    if (maker !== null) await maker.stop().catch((err: unknown) => logger.warn({ err: (err as Error).message }, 'market maker stop failed'));
     await server.close();
     logger.info('stopped');
     process.exit(0);
