@@ -173,8 +173,17 @@ export function rawQuery(req: FastifyRequest): string {
 
 /** Query string + body as sent, without the `signature=…` parameter (Binance's totalParams). */
 export function signedPayload(query: string, body: string): string {
-  const strip = (s: string): string => s.split('&').filter((part) => !part.startsWith('signature=')).join('&');
-  return strip(query) + strip(body);
+  return stripSignature(query) + stripSignature(body);
+}
+
+function stripSignature(s: string): string {
+  const at = s.indexOf('signature=');
+  if (at < 0) return s;
+  // The usual shape: one signature parameter, the last one; cut it off without splitting.
+  if ((at === 0 || s.charCodeAt(at - 1) === 38 /* & */) && s.indexOf('&', at) < 0 && s.indexOf('signature=', at + 1) < 0) {
+    return at === 0 ? '' : s.slice(0, at - 1);
+  }
+  return s.split('&').filter((part) => !part.startsWith('signature=')).join('&');
 }
 
 function cookie(header: string | undefined, name: string): string | undefined {

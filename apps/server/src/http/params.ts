@@ -83,7 +83,9 @@ export class Params {
   }
 }
 
+/** Percent-decoding ('+' is a space); plain text, by far the common case, is returned as is. */
 function decode(s: string): string {
+  if (s.indexOf('%') < 0 && s.indexOf('+') < 0) return s;
   try {
     return decodeURIComponent(s.replace(/\+/g, ' '));
   } catch {
