@@ -36,6 +36,13 @@ export interface AppDeps {
   readonly status?: StatusExtras;
 }
 
+const gateways = new WeakMap<FastifyInstance, GatewayContext>();
+
+/** The gateway context behind an app built by `buildApp` (the WS API calls its routes directly). */
+export function gatewayOf(app: FastifyInstance): GatewayContext | undefined {
+  return gateways.get(app);
+}
+
 /** Where `npm run build:web` puts the UI. */
 export const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../../../web/dist', import.meta.url));
 
@@ -58,6 +65,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     ...(typeof deps.logger === 'boolean' ? { logger: deps.logger } : deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
   };
   const app = Fastify(options) as unknown as FastifyInstance;
+  gateways.set(app, ctx);
   const metrics = setupMetrics(app, deps);
   statusRoutes(app, metrics, deps);
 
@@ -144,7 +152,7 @@ function setupMetrics(app: FastifyInstance, deps: AppDeps): Registry {
 }
 
 /** Anything thrown becomes a catalogue error; unknown failures are -1000 without details. */
-function toApiError(err: Error & { statusCode?: number; code?: string }): ApiError {
+export function toApiError(err: Error & { statusCode?: number; code?: string }): ApiError {
   if (err instanceof ApiError) return err;
   switch (err.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE': return new ApiError('REQUEST_TOO_LARGE');

@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Command, Market, Permission } from '@matchbox/domain';
 import type { Engine } from '@matchbox/engine';
 import { BusyError, SequencerClosedError, SequencerFailedError, type Accepted } from '@matchbox/log';
@@ -24,9 +24,14 @@ export interface Auth {
   readonly apiKey: string;
 }
 
+/** What a route handler may use of the request: the caller's address (for extra weight). */
+export interface CallRequest { readonly ip: string }
+/** What a route handler may use of the reply: response headers (order counts). */
+export interface CallReply { header(name: string, value: string): CallReply }
+
 export interface Call {
-  readonly req: FastifyRequest;
-  readonly reply: FastifyReply;
+  readonly req: CallRequest;
+  readonly reply: CallReply;
   readonly p: Params;
   /** Set for signed endpoints. */
   readonly auth: Auth;
@@ -44,10 +49,20 @@ const SYMBOL_RE = /^[A-Z0-9-_.]{1,20}$/;
 const SYMBOLS_RE = /^\[("[A-Z0-9-_.]{1,20}"(,"[A-Z0-9-_.]{1,20}")*)?\]$/;
 const SECRET_CACHE_MAX = 10_000;
 const NO_AUTH: Auth = { userId: 0, apiKey: '' };
+/** Parameters the WS API verified itself and the REST route would have read (timestamp, recvWindow, signature). */
+const WS_AUTH_PARAMS = 3;
+/** The WS API has no response headers. */
+const NO_HEADERS: CallReply = { header: () => NO_HEADERS };
+
+interface Registered {
+  readonly opts: RouteOptions;
+  readonly handler: (call: Call) => unknown;
+}
 
 /** Shared by the route plugins: auth, parameters, rate limits and the road to the sequencer. */
 export class GatewayContext {
   private readonly secretCache = new Map<string, string>();
+  private readonly routes = new Map<string, Registered>();
 
   constructor(
     readonly exchange: ExchangePort,
@@ -63,6 +78,7 @@ export class GatewayContext {
   /** Registers a Binance-style endpoint: weight, optional signature, parameters, JSON answer. */
   route(app: FastifyInstance, method: 'GET' | 'POST' | 'DELETE' | 'PUT', url: string, opts: RouteOptions,
     handler: (call: Call) => unknown): void {
+    this.routes.set(`${method} ${url}`, { opts, handler });
     app.route({
       method, url, config: { weight: opts.weight },
       handler: async (req, reply) => {
@@ -92,9 +108,34 @@ export class GatewayContext {
     if (!SIGNATURE_RE.test(signature)) throw new ApiError('INVALID_SIGNATURE');
     const expected = createHmac('sha256', this.secretOf(key, rec.secretEnc)).update(signedPayload(rawQuery(req), typeof req.body === 'string' ? req.body : '')).digest();
     if (!timingSafeEqual(Buffer.from(signature, 'hex'), expected)) throw new ApiError('INVALID_SIGNATURE');
+    return this.authorize(key, rec, permission, weight);
+  }
+
+  /** After the signature: the key's permission, then its request weight. */
+  private authorize(apiKey: string, rec: { userId: number; permissions: readonly string[] }, permission: Permission, weight: number): Auth {
     if (!rec.permissions.includes(permission)) throw new ApiError('REJECTED_MBX_KEY');
-    this.limiter.chargeKey(key, weight);
-    return { userId: rec.userId, apiKey: key };
+    this.limiter.chargeKey(apiKey, weight);
+    return { userId: rec.userId, apiKey };
+  }
+
+  /**
+   * A REST endpoint called directly by the WS API, whose connection already verified the key,
+   * timestamp and signature: the same handler (rules, error codes, idempotency) and the same
+   * rate limits (weight to the pseudo address `ip` and to the key, order counts), without
+   * re-signing and re-parsing an HTTP request. Throws what the route throws (ApiError mostly).
+   */
+  invoke(method: 'GET' | 'POST' | 'DELETE' | 'PUT', url: string, apiKey: string, params: Readonly<Record<string, string>>, ip: string): unknown {
+    const r = this.routes.get(`${method} ${url}`);
+    if (r === undefined) throw new ApiError('NOT_FOUND');
+    this.limiter.chargeIp(ip, r.opts.weight);
+    const p = Params.of(params, r.opts.signed ? WS_AUTH_PARAMS : 0);
+    let auth = NO_AUTH;
+    if (r.opts.signed) {
+      const rec = this.engine.apiKey(apiKey);
+      if (rec === undefined) throw new ApiError('REJECTED_MBX_KEY');
+      auth = this.authorize(apiKey, rec, r.opts.signed, r.opts.weight);
+    }
+    return r.handler({ req: { ip }, reply: NO_HEADERS, p, auth });
   }
 
   private secretOf(apiKey: string, sealed: string): string {

@@ -24,6 +24,19 @@ export class Params {
     return p;
   }
 
+  /**
+   * Already-decoded parameters (the WS API's); `implicit` counts parameters the caller consumed
+   * itself, so that the -1101 limit is the one the same request would meet over REST.
+   */
+  static of(values: Readonly<Record<string, string>>, implicit = 0): Params {
+    const p = new Params();
+    for (const name of Object.keys(values)) {
+      if (p.values.size + implicit >= MAX_PARAMS) throw new ApiError('TOO_MANY_PARAMETERS', 'Too many parameters.');
+      p.values.set(name, values[name]!);
+    }
+    return p;
+  }
+
   private addAll(text: string): void {
     if (text === '') return;
     for (const part of text.split('&')) {

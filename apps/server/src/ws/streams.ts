@@ -1,4 +1,3 @@
-import { createHmac } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
@@ -7,6 +6,7 @@ import {
   attachWebSocketServer, createMarketDataHub, type ApiKeyInfo, type OrderApi, type OrderApiMethod, type WsApiAuth,
 } from '@matchbox/stream';
 import type { Exchange } from '../core/exchange.ts';
+import { gatewayOf, toApiError } from '../http/app.ts';
 import type { SecretBox } from '../security/secret-box.ts';
 
 /** WS API order methods and the REST endpoints with the very same semantics. */
@@ -35,10 +35,12 @@ export interface AttachedStreams {
  * Market streams, user data streams and the WS API on the gateway's own port (embedded mode:
  * the hub is fed in-process with every command's events once they are durable).
  *
- * WS API order methods run through the REST routes with `inject()`, re-signed with the key's
- * own secret after the WS layer verified the caller's signature: one implementation of every
- * order rule, error code and idempotency check for both transports. Each API key gets its own
- * rate-limit bucket (the pseudo address `ws-api:<key>`).
+ * WS API order methods call the REST routes' own handlers (GatewayContext.invoke) once the WS
+ * layer verified the caller's signature: one implementation of every order rule, error code,
+ * idempotency check and rate limit for both transports, without re-signing and re-parsing an
+ * HTTP request per order. Each API key gets its own IP-weight bucket (the pseudo address
+ * `ws-api:<key>`), and its key weight and order counts are the key's and account's own, as over
+ * REST.
  */
 export function attachStreams(app: FastifyInstance, server: Server, exchange: Exchange, secrets: SecretBox, markets: readonly MarketConfig[], logger?: Logger): AttachedStreams {
   const hub = createMarketDataHub({ markets, depthSnapshot: (symbol, limit) => exchange.engine.depth(symbol, limit), ...(logger ? { logger } : {}) });
@@ -61,22 +63,20 @@ export function attachStreams(app: FastifyInstance, server: Server, exchange: Ex
     return { userId: rec.userId, secret, permissions: rec.permissions };
   };
 
+  const gateway = gatewayOf(app);
+  if (gateway === undefined) throw new Error('attachStreams: the app was not built by buildApp');
   const viaRest = (name: OrderApiMethod) => async (auth: WsApiAuth, params: Readonly<Record<string, string>>): Promise<unknown> => {
     const key = apiKeys(auth.apiKey);
     if (key === undefined) throw { code: -2015, msg: 'Invalid API-key, IP, or permissions for action.', status: 401 };
-    const query = new URLSearchParams({ ...params, recvWindow: '60000', timestamp: String(Date.now()) }).toString();
-    const signature = createHmac('sha256', key.secret).update(query).digest('hex');
     const route = ROUTES[name];
-    const res = await app.inject({
-      method: route.method, url: `${route.url}?${query}&signature=${signature}`,
-      headers: { 'x-mbx-apikey': auth.apiKey }, remoteAddress: `ws-api:${auth.apiKey}`,
-    });
-    const body: unknown = res.json();
-    if (res.statusCode >= 400) {
-      const err = body as { code?: number; msg?: string };
-      throw { code: err.code ?? -1000, msg: err.msg ?? 'An unknown error occurred while processing the request.', status: res.statusCode };
+    try {
+      return await gateway.invoke(route.method, route.url, auth.apiKey, params, `ws-api:${auth.apiKey}`);
+    } catch (err) {
+      // The REST error handler's mapping: a catalogue error, never a stack.
+      const e = toApiError(err as Error);
+      if (e.http >= 500) logger?.error({ err, method: name }, 'ws-api request failed');
+      throw { code: e.code, msg: e.message, status: e.http };
     }
-    return body;
   };
   const orderApi = Object.fromEntries((Object.keys(ROUTES) as OrderApiMethod[]).map((m) => [m, viaRest(m)])) as OrderApi;
 

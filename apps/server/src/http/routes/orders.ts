@@ -1,9 +1,9 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { errorBody, type EngineEvent, type Market, type OrderEvent, type RejectedEvent } from '@matchbox/domain';
 import type { Accepted } from '@matchbox/log';
 import type { OrderView } from '../../history/history.ts';
 import { ApiError } from '../api-error.ts';
-import type { GatewayContext } from '../context.ts';
+import type { CallReply, GatewayContext } from '../context.ts';
 import { cancelResult, fill, myTrade, orderInfo, orderResult } from '../format.ts';
 import { clientOrderIdParam, newClientOrderId, parseNewOrder, type NewOrder, type RespType } from '../order-request.ts';
 import type { Params } from '../params.ts';
@@ -16,7 +16,7 @@ export function orderRoutes(app: FastifyInstance, ctx: GatewayContext): void {
   // Requests in flight per (user, clientOrderId): a retry racing its original waits for it.
   const inflight = new Map<string, Promise<unknown>>();
 
-  const setCounts = (reply: FastifyReply, userId: number, counts = ctx.limiter.orderCounts(userId)): void => {
+  const setCounts = (reply: CallReply, userId: number, counts = ctx.limiter.orderCounts(userId)): void => {
     void reply.header('X-MBX-ORDER-COUNT-10S', String(counts.tenSeconds)).header('X-MBX-ORDER-COUNT-1D', String(counts.day));
   };
 
@@ -47,7 +47,7 @@ export function orderRoutes(app: FastifyInstance, ctx: GatewayContext): void {
     return { ...result, fills: events.filter((e) => e.execType === 'TRADE').map((e) => fill(m, e)) };
   };
 
-  const place = async (m: Market, order: NewOrder, reply: FastifyReply): Promise<unknown> => {
+  const place = async (m: Market, order: NewOrder, reply: CallReply): Promise<unknown> => {
     const { userId, clientOrderId } = order.fields;
     const key = `${userId}\u0000${clientOrderId}`;
     const findExisting = async (): Promise<OrderView | undefined> => {
