@@ -1,9 +1,10 @@
+import { readdirSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FileJournal, prng } from '../../packages/log/src/index.ts';
-import { ReferenceReplay, SequencerChild } from './harness.ts';
+import { ReferenceReplay, SequencerChild, waitFor } from './harness.ts';
 
 const SEED = Number(process.env.CRASH_SEED ?? 20_261_125);
 const KILLS = 22;
@@ -46,6 +47,19 @@ describe('crash: sequencer on the file journal', () => {
       if (victim) expect(ready.rejected).toContain(Number(victim.slice(5, 21)));
       if (run === KILLS) break;
       await child.acksOrExit(20 + Math.floor(rand() * 400));
+      if (run % 5 === 3) {
+        // The next run corrupts the newest snapshot, so let this one (still under load) save two:
+        // with fast acks a random kill point alone may come before any snapshot is written.
+        const snapDir = path.join(dir, 'snapshots');
+        const saved = (): number => {
+          try {
+            return readdirSync(snapDir).filter((n) => /^snap-\d{16}\.bin$/.test(n)).length;
+          } catch {
+            return 0; // not created yet
+          }
+        };
+        await waitFor('two saved snapshots', 60_000, () => (saved() >= 2 ? true : undefined), () => child!.diagnostics);
+      }
       child.kill();
       await child.exited();
       child = null;
