@@ -1,4 +1,4 @@
-import { promises as fsp } from 'node:fs';
+import { constants as fsc, promises as fsp } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { encodeHeader, HEADER_BYTES, MAX_PAYLOAD_BYTES, scanRecords } from './record-format.ts';
@@ -18,6 +18,9 @@ export interface FileJournalOptions {
   readonly readOnly?: boolean;
 }
 
+/** Synchronized-I/O data integrity writes (POSIX O_DSYNC): each write is an fdatasync too. */
+const DSYNC = typeof fsc.O_DSYNC === 'number' && fsc.O_DSYNC !== 0 && process.platform !== 'win32';
+
 interface PendingAppend {
   readonly entries: readonly LogEntry[];
   readonly resolve: () => void;
@@ -30,6 +33,11 @@ interface PendingAppend {
  *
  * Group commit: appends that arrive while a flush is in progress wait and go out together in the
  * next one, so the fsync cost (≈0.5 ms here) is shared by everything that queued meanwhile.
+ *
+ * Where the platform has O_DSYNC the active segment is opened with it, so one `pwrite` is the
+ * write and the fdatasync together: one thread-pool round trip per flush instead of two. Under
+ * load each round trip waits for a turn of a busy event loop (≈1–2 ms each, measured), which
+ * is most of the time an acknowledgement waits for, far more than the disk itself.
  */
 export class FileJournal implements EntryLog {
   private readonly segments: Segment[] = [];
@@ -151,8 +159,15 @@ export class FileJournal implements EntryLog {
     }
     if (records.length === 0) return;
     const seg = await this.writableSegment(records[0]!.seq);
-    await this.active!.write(Buffer.concat(bufs), 0, undefined, seg.size);
-    await this.active!.datasync();
+    const buf = Buffer.concat(bufs);
+    let done = 0;
+    while (done < buf.length) {
+      const { bytesWritten } = await this.active!.write(buf, done, buf.length - done, seg.size + done);
+      if (bytesWritten <= 0) throw new Error(`journal: write to ${path.basename(seg.file)} made no progress`);
+      done += bytesWritten;
+    }
+    // With O_DSYNC each write returned only once its data (and the file size) was durable.
+    if (!DSYNC) await this.active!.datasync();
     let offset = seg.size;
     for (const r of records) {
       seg.index(r.seq, offset, r.bytes);
@@ -165,7 +180,7 @@ export class FileJournal implements EntryLog {
     if (last && this.active && last.size < this.segmentBytes) return last;
     if (this.active) await this.active.close();
     const seg = new Segment(firstSeq, path.join(this.dir, segmentName(firstSeq)));
-    this.active = await fsp.open(seg.file, 'wx');
+    this.active = await fsp.open(seg.file, DSYNC ? fsc.O_WRONLY | fsc.O_CREAT | fsc.O_EXCL | fsc.O_DSYNC : 'wx');
     // The new file's directory entry must be durable before anything in it is acknowledged.
     await fsyncDir(this.dir);
     this.segments.push(seg);
