@@ -65,6 +65,8 @@ describe('production topology: ROLE=projector + 2 × ROLE=fanout on Redis + Post
     const [urlA, urlB] = await Promise.all([fanA.url, fanB.url]);
     const streamA = await depthStream(urlA);
     const streamB = await depthStream(urlB);
+    // Gateways serve the same streams from their replica engine (and the user streams and WS API).
+    const streamG = await depthStream(gwUrl!);
 
     const acks: { user: User; orderId: number; clientOrderId: string }[] = [];
     const KILL_AFTER = 120;
@@ -97,6 +99,8 @@ describe('production topology: ROLE=projector + 2 × ROLE=fanout on Redis + Post
     await until('the surviving fan-out to publish the final book update', async () => (streamB.diffs.at(-1)?.u === depth.lastUpdateId ? true : undefined));
     expect(streamB.diffs.length).toBeGreaterThan(1);
     for (let i = 1; i < streamB.diffs.length; i++) expect(streamB.diffs[i]!.U).toBe(streamB.diffs[i - 1]!.u + 1);
+    await until('the gateway to publish the final book update', async () => (streamG.diffs.at(-1)?.u === depth.lastUpdateId ? true : undefined));
+    for (let i = 1; i < streamG.diffs.length; i++) expect(streamG.diffs[i]!.U).toBe(streamG.diffs[i - 1]!.u + 1);
     expect(fanB.running).toBe(true);
     expect((await health(urlB)).ok).toBe(true);
 

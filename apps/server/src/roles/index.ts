@@ -8,6 +8,7 @@ import { openHistoryStore } from '../history/store.ts';
 import { StoreHistoryReader } from '../history/store-history.ts';
 import { TieredHistory } from '../history/tiered-history.ts';
 import { buildApp } from '../http/app.ts';
+import { attachStreams } from '../ws/streams.ts';
 import { SecretBox } from '../security/secret-box.ts';
 import { runFanout } from './fanout.ts';
 import { ReplicaGateway } from './replica-gateway.ts';
@@ -59,15 +60,19 @@ async function runGateway(config: Config, logger: Logger): Promise<RunningRole> 
     throw err;
   }
   try {
+    const secrets = new SecretBox(config.serverKey);
     const app = await buildApp({
-      exchange: core, secrets: new SecretBox(config.serverKey), devFaucet: config.devFaucet, logger, processMetrics: true,
+      exchange: core, secrets, devFaucet: config.devFaucet, logger, processMetrics: true,
       trustProxy: config.trustProxy, rateLimits: { ipWeightPerMinute: config.ipWeightPerMinute, ordersPer10s: config.ordersPer10s },
     });
+    // Market and user data streams and the WS API, fed by this gateway's replica in log order.
+    const streams = attachStreams(app, app.server, core, secrets, config.markets, logger);
     const url = await listen(app, config);
     logger.info({ url, gatewayId: core.gatewayId, lastSeq: core.health().lastSeq, devFaucet: config.devFaucet }, `Matchbox gateway is running at ${url}`);
     return {
       role: 'gateway', url, failed: core.failed,
       close: async () => {
+        await streams.close();
         await app.close();
         await core.close();
         await db?.close();

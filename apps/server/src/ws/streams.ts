@@ -5,7 +5,8 @@ import type { MarketConfig } from '@matchbox/domain';
 import {
   attachWebSocketServer, createMarketDataHub, type ApiKeyInfo, type OrderApi, type OrderApiMethod, type WsApiAuth,
 } from '@matchbox/stream';
-import type { Exchange } from '../core/exchange.ts';
+import type { Engine } from '@matchbox/engine';
+import type { EventListener } from '../core/exchange.ts';
 import { gatewayOf, toApiError } from '../http/app.ts';
 import type { SecretBox } from '../security/secret-box.ts';
 
@@ -42,7 +43,13 @@ export interface AttachedStreams {
  * `ws-api:<key>`), and its key weight and order counts are the key's and account's own, as over
  * REST.
  */
-export function attachStreams(app: FastifyInstance, server: Server, exchange: Exchange, secrets: SecretBox, markets: readonly MarketConfig[], logger?: Logger): AttachedStreams {
+/** What the streams need from the exchange: the (replica) engine and its events once durable. */
+export interface StreamSource {
+  readonly engine: Engine;
+  onEvents(listener: EventListener): () => void;
+}
+
+export function attachStreams(app: FastifyInstance, server: Server, exchange: StreamSource, secrets: SecretBox, markets: readonly MarketConfig[], logger?: Logger): AttachedStreams {
   const hub = createMarketDataHub({ markets, depthSnapshot: (symbol, limit) => exchange.engine.depth(symbol, limit), ...(logger ? { logger } : {}) });
   const stopFeed = exchange.onEvents((seq, tsMs, events) => hub.publish(seq, tsMs, events));
   const secretCache = new Map<string, string>();
