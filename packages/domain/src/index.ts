@@ -3,3 +3,4 @@ export * from './errors.ts';
 export * from './market.ts';
 export * from './commands.ts';
 export * from './events.ts';
+export * from './intervals.ts';

@@ -1,5 +1,9 @@
 import { DEFAULT_MARKETS, type Command, type EngineEvent, type MarketConfig, type PlaceOrderFields } from '@matchbox/domain';
 import { Engine } from '@matchbox/engine';
+import { prng } from '@matchbox/log';
+
+/** The seeded mulberry32 PRNG of @matchbox/log, re-exported for churn workloads (bench/ws uses it from here). */
+export { prng };
 
 /** 1 USDT / 1 BTC in asset units. */
 export const ONE = 100_000_000;
@@ -46,18 +50,6 @@ export class EngineFeed {
   place(f: Partial<PlaceOrderFields> & { userId: number }, tsMs?: number): EngineEvent[] {
     return this.apply({ t: 'place', symbol: 'BTCUSDT', side: 'BUY', type: 'LIMIT', timeInForce: 'GTC', clientOrderId: '', ...f }, tsMs);
   }
-}
-
-/** A small deterministic PRNG (mulberry32) for churn workloads. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /**
