@@ -42,6 +42,11 @@ export class PgliteDriver implements SqlDriver {
     return new PgliteDriver((await this.db.clone()) as PGlite);
   }
 
+  /** A tarball of the data directory (`PgliteWorkerDriver.open({ loadDataDir })` starts from it). */
+  async dump(): Promise<ArrayBuffer> {
+    return (await this.db.dumpDataDir('none')).arrayBuffer();
+  }
+
   query<T>(sql: string, params?: readonly SqlParam[]): Promise<T[]> {
     return this.exec0.query<T>(sql, params);
   }

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { PgDriver } from '../driver/pg-driver.ts';
 import { PgliteDriver } from '../driver/pglite-driver.ts';
+import { PgliteWorkerDriver } from '../driver/pglite-worker-driver.ts';
 import type { SqlDriver } from '../driver/sql-driver.ts';
 import { migrate } from '../schema/migrate.ts';
 
@@ -16,7 +17,7 @@ export interface OpenedStore {
 }
 
 export interface TestBackend {
-  readonly name: 'pg' | 'pglite';
+  readonly name: 'pg' | 'pglite' | 'pglite-worker';
   open(): Promise<OpenedStore>;
 }
 
@@ -51,11 +52,27 @@ let pgliteTemplate: Promise<PgliteDriver> | null = null;
  * In-memory PGlite databases, cloned from one migrated template per test process: a clone takes
  * about a second where a fresh instance takes several on a busy machine.
  */
+function migratedTemplate(): Promise<PgliteDriver> {
+  pgliteTemplate ??= PgliteDriver.open().then(async (t) => { await migrate(t); return t; });
+  return pgliteTemplate;
+}
+
 export const PGLITE_BACKEND: TestBackend = {
   name: 'pglite',
   async open() {
-    pgliteTemplate ??= PgliteDriver.open().then(async (t) => { await migrate(t); return t; });
-    const db = await (await pgliteTemplate).clone();
+    const db = await (await migratedTemplate()).clone();
+    return { db, cleanup: () => db.close() };
+  },
+};
+
+let pgliteDump: Promise<ArrayBuffer> | null = null;
+
+/** PGlite on a worker thread (`PgliteWorkerDriver`), each started from a dump of the same template. */
+export const PGLITE_WORKER_BACKEND: TestBackend = {
+  name: 'pglite-worker',
+  async open() {
+    pgliteDump ??= migratedTemplate().then((t) => t.dump());
+    const db = await PgliteWorkerDriver.open({ loadDataDir: (await pgliteDump).slice(0) });
     return { db, cleanup: () => db.close() };
   },
 };
