@@ -2,7 +2,7 @@ import pg from 'pg';
 import { WebSocket } from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisStreamLog } from '@matchbox/log';
-import { PG_URL, REDIS_URL, RoleProcess, Sandbox, faucet, health, signed, until, type User } from './harness.ts';
+import { PG_URL, REDIS_URL, Sandbox, faucet, health, signed, until, type User } from './harness.ts';
 
 /**
  * The read side of the production topology as separate processes on Redis + PostgreSQL:
@@ -15,14 +15,8 @@ import { PG_URL, REDIS_URL, RoleProcess, Sandbox, faucet, health, signed, until,
 interface Diff { U: number; u: number }
 
 const sandbox = new Sandbox();
-const children: RoleProcess[] = [];
 const sockets: WebSocket[] = [];
 
-function start(name: string, role: string, extra: Record<string, string> = {}): RoleProcess {
-  const p = new RoleProcess(name, sandbox.env(role, extra));
-  children.push(p);
-  return p;
-}
 
 /** Subscribes to BTCUSDT diff depth (100 ms) on a fan-out; collects every diff's U/u. */
 async function depthStream(url: string): Promise<{ diffs: Diff[]; closed: () => boolean }> {
@@ -46,22 +40,22 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const s of sockets) s.terminate();
-  for (const c of children) await c.kill();
+  await sandbox.killAll();
   await sandbox.drop();
 });
 
 describe('production topology: ROLE=projector + 2 × ROLE=fanout on Redis + PostgreSQL', () => {
   it('keeps the surviving fan-out gap-free when another is SIGKILLed, and projects every acknowledged order', async () => {
-    const sequencer = start('sequencer', 'sequencer');
-    const gateway = start('gateway', 'gateway');
-    const projector = start('projector', 'projector');
+    const sequencer = sandbox.start('sequencer', 'sequencer');
+    const gateway = sandbox.start('gateway', 'gateway');
+    const projector = sandbox.start('projector', 'projector');
     const [, gwUrl, projUrl] = await Promise.all([sequencer.url, gateway.url, projector.url]);
     const deposits = { USDT: '10000000', BTC: '1000' };
     const users = await Promise.all([0, 1, 2, 3].map(() => faucet(gwUrl!, deposits)));
 
     // The fan-outs start after some commands, so they seed their books from a recovered engine.
-    const fanA = start('fanout-a', 'fanout');
-    const fanB = start('fanout-b', 'fanout');
+    const fanA = sandbox.start('fanout-a', 'fanout');
+    const fanB = sandbox.start('fanout-b', 'fanout');
     const [urlA, urlB] = await Promise.all([fanA.url, fanB.url]);
     const streamA = await depthStream(urlA);
     const streamB = await depthStream(urlB);

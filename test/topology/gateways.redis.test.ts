@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PgSnapshotStore, RedisStreamLog } from '@matchbox/log';
-import { REDIS_URL, RoleProcess, Sandbox, faucet, health, intakeDrained, referenceReplay, signed, until, type User } from './harness.ts';
+import { REDIS_URL, Sandbox, faucet, health, intakeDrained, referenceReplay, signed, until, type User } from './harness.ts';
 
 /**
  * The production topology's write path as separate processes on Redis + PostgreSQL: one
@@ -13,14 +13,8 @@ import { REDIS_URL, RoleProcess, Sandbox, faucet, health, intakeDrained, referen
 interface Ack { readonly user: User; readonly orderId: number; readonly clientOrderId: string; readonly via: string }
 
 const sandbox = new Sandbox();
-const children: RoleProcess[] = [];
 let commandLog: RedisStreamLog;
 
-function start(name: string, role: string, extra: Record<string, string> = {}): RoleProcess {
-  const p = new RoleProcess(name, sandbox.env(role, extra));
-  children.push(p);
-  return p;
-}
 
 beforeAll(async () => {
   await sandbox.create();
@@ -32,16 +26,16 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const c of children) await c.kill();
+  await sandbox.killAll();
   await commandLog?.close();
   await sandbox.drop();
 });
 
 describe('production topology: ROLE=sequencer + 2 × ROLE=gateway on Redis + PostgreSQL', () => {
   it('loses no acknowledged order when a gateway is SIGKILLed mid-run; replicas equal a reference replay', async () => {
-    const sequencer = start('sequencer', 'sequencer', { SNAPSHOT_EVERY_COMMANDS: '200' });
-    const gwA = start('gateway-a', 'gateway');
-    const gwB = start('gateway-b', 'gateway');
+    const sequencer = sandbox.start('sequencer', 'sequencer', { SNAPSHOT_EVERY_COMMANDS: '200' });
+    const gwA = sandbox.start('gateway-a', 'gateway');
+    const gwB = sandbox.start('gateway-b', 'gateway');
     const [, urlA, urlB] = await Promise.all([sequencer.url, gwA.url, gwB.url]);
 
     // Users made through both gateways; each one is known everywhere once both replicas caught up.
@@ -115,7 +109,7 @@ describe('production topology: ROLE=sequencer + 2 × ROLE=gateway on Redis + Pos
     const snapshotSeq = (await snapshots.list())[0]?.seq ?? 0;
     await snapshots.close();
     expect(snapshotSeq).toBeGreaterThan(0);
-    const gwC = start('gateway-c', 'gateway');
+    const gwC = sandbox.start('gateway-c', 'gateway');
     const urlC = await gwC.url;
     await until('gateway C to catch up', async () => ((await health(urlC)).lastSeq === settled ? true : undefined));
     const one = acks[acks.length - 1]!;

@@ -3,42 +3,32 @@ import { createHmac, randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
-import pg from 'pg';
 import type { EngineEvent } from '@matchbox/domain';
 import { MemorySnapshotStore, decodeCommandBatch, matchboxEngineCodec, recover, type CommandLog } from '@matchbox/log';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const REDIS_URL = process.env.MATCHBOX_TEST_REDIS ?? 'redis://127.0.0.1:6379';
-export const PG_URL = process.env.MATCHBOX_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432/test';
+import { PG_URL, REDIS_URL, Sandbox as BaseSandbox } from '../support/sandbox.ts';
 
-/** A private key prefix and a fresh PostgreSQL schema (reached through search_path), removed by `drop`. */
-export class Sandbox {
-  readonly id = randomBytes(5).toString('hex');
-  readonly prefix = `mbx-topo-${this.id}`;
-  readonly schema = `mbx_topo_${this.id}`;
+export { PG_URL, REDIS_URL };
+
+/** The shared sandbox plus what the role processes need: one server key, env per role. */
+export class Sandbox extends BaseSandbox {
   readonly serverKey = randomBytes(32).toString('hex');
+  private readonly children: RoleProcess[] = [];
 
-  get databaseUrl(): string {
-    const sep = PG_URL.includes('?') ? '&' : '?';
-    return `${PG_URL}${sep}options=${encodeURIComponent(`-c search_path=${this.schema}`)}`;
+  constructor() {
+    super('topo');
   }
 
-  async create(): Promise<void> {
-    const c = new pg.Client({ connectionString: PG_URL });
-    await c.connect();
-    await c.query(`CREATE SCHEMA ${this.schema}`);
-    await c.end();
+  /** Starts `node apps/server/src/main.ts` with ROLE set; `killAll` ends it with the others. */
+  start(name: string, role: string, extra: Record<string, string> = {}): RoleProcess {
+    const p = new RoleProcess(name, this.env(role, extra));
+    this.children.push(p);
+    return p;
   }
 
-  async drop(): Promise<void> {
-    const redis = new Redis(REDIS_URL);
-    const keys = await redis.keys(`${this.prefix}:*`);
-    if (keys.length > 0) await redis.del(...keys);
-    await redis.quit();
-    const c = new pg.Client({ connectionString: PG_URL });
-    await c.connect();
-    await c.query(`DROP SCHEMA IF EXISTS ${this.schema} CASCADE`);
-    await c.end();
+  async killAll(): Promise<void> {
+    for (const c of this.children) await c.kill();
   }
 
   env(role: string, extra: Record<string, string> = {}): Record<string, string> {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PgSnapshotStore, RedisStreamLog } from '@matchbox/log';
-import { REDIS_URL, RoleProcess, Sandbox, faucet, health, intakeDrained, referenceReplay, signed, until, type User } from './harness.ts';
+import { REDIS_URL, Sandbox, faucet, health, intakeDrained, referenceReplay, signed, until, type User } from './harness.ts';
 
 /**
  * The sequencer is SIGKILLed mid-run under load through two gateways and a new one is started:
@@ -13,14 +13,8 @@ import { REDIS_URL, RoleProcess, Sandbox, faucet, health, intakeDrained, referen
 interface Ack { readonly user: User; readonly orderId: number; readonly clientOrderId: string }
 
 const sandbox = new Sandbox();
-const children: RoleProcess[] = [];
 let commandLog: RedisStreamLog;
 
-function start(name: string, role: string, extra: Record<string, string> = {}): RoleProcess {
-  const p = new RoleProcess(name, sandbox.env(role, extra));
-  children.push(p);
-  return p;
-}
 
 beforeAll(async () => {
   await sandbox.create();
@@ -29,7 +23,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const c of children) await c.kill();
+  await sandbox.killAll();
   await commandLog?.close();
   await sandbox.drop();
 });
@@ -37,10 +31,10 @@ afterAll(async () => {
 describe('production topology: sequencer crash', () => {
   it('a SIGKILLed sequencer is replaced without losing or duplicating anything', async () => {
     const seqEnv = { SNAPSHOT_EVERY_COMMANDS: '100' };
-    let sequencer = start('sequencer-1', 'sequencer', seqEnv);
+    let sequencer = sandbox.start('sequencer-1', 'sequencer', seqEnv);
     const gwEnv = { GATEWAY_TIMEOUT_MS: '60000' }; // long enough to outlast the restart below
-    const gwA = start('gateway-a', 'gateway', gwEnv);
-    const gwB = start('gateway-b', 'gateway', gwEnv);
+    const gwA = sandbox.start('gateway-a', 'gateway', gwEnv);
+    const gwB = sandbox.start('gateway-b', 'gateway', gwEnv);
     const [, urlA, urlB] = await Promise.all([sequencer.url, gwA.url, gwB.url]);
     const urls = [urlA!, urlB!];
 
@@ -65,7 +59,7 @@ describe('production topology: sequencer crash', () => {
         if (!killed && acks.length >= 120) {
           killed = true;
           await sequencer.kill();
-          sequencer = start('sequencer-2', 'sequencer', seqEnv);
+          sequencer = sandbox.start('sequencer-2', 'sequencer', seqEnv);
         }
       }
     };

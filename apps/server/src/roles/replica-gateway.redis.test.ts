@@ -1,37 +1,17 @@
 import { randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_MARKETS } from '@matchbox/domain';
 import { buildApp } from '../http/app.ts';
 import { SecretBox } from '../security/secret-box.ts';
 import { OutcomeUnknownError, ReplicaGateway } from './replica-gateway.ts';
 import { SequencerRole } from './sequencer.ts';
+import { Sandbox } from '../../../../test/support/sandbox.ts';
 
-const REDIS_URL = process.env.MATCHBOX_TEST_REDIS ?? 'redis://127.0.0.1:6379';
-const PG_URL = process.env.MATCHBOX_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432/test';
-const id = randomBytes(5).toString('hex');
-const prefix = `mbx-gwrole-${id}`;
-const schema = `mbx_gwrole_${id}`;
-const storage = { kind: 'redis-pg' as const, redisUrl: REDIS_URL, databaseUrl: PG_URL, prefix, snapshotTable: `${schema}.snapshots` };
+const sandbox = new Sandbox('gwrole');
+const storage = sandbox.storage;
 
-beforeAll(async () => {
-  const c = new pg.Client({ connectionString: PG_URL });
-  await c.connect();
-  await c.query(`CREATE SCHEMA ${schema}`);
-  await c.end();
-});
-
-afterAll(async () => {
-  const redis = new Redis(REDIS_URL);
-  const keys = await redis.keys(`${prefix}:*`);
-  if (keys.length > 0) await redis.del(...keys);
-  await redis.quit();
-  const c = new pg.Client({ connectionString: PG_URL });
-  await c.connect();
-  await c.query(`DROP SCHEMA ${schema} CASCADE`);
-  await c.end();
-});
+beforeAll(() => sandbox.create());
+afterAll(() => sandbox.drop());
 
 describe('ROLE=gateway core', () => {
   it('answers -1007 (status unknown) when no result arrives in time, and answers late-sequenced commands to nobody', async () => {

@@ -1,26 +1,19 @@
-import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_MARKETS, type Command } from '@matchbox/domain';
 import { RedisStreamLog, decodeCommandBatch } from '@matchbox/log';
 import { IntakeReader, IntakeWriter, RequestIdWindow, intakeKey } from './intake.ts';
 import { SequencerRole } from './sequencer.ts';
+import { REDIS_URL, Sandbox } from '../../../../test/support/sandbox.ts';
 
-const REDIS_URL = process.env.MATCHBOX_TEST_REDIS ?? 'redis://127.0.0.1:6379';
-const PG_URL = process.env.MATCHBOX_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432/test';
-const id = randomBytes(5).toString('hex');
-const prefix = `mbx-seqrole-${id}`;
-const schema = `mbx_seqrole_${id}`;
-const storage = { kind: 'redis-pg' as const, redisUrl: REDIS_URL, databaseUrl: PG_URL, prefix, snapshotTable: `${schema}.snapshots` };
+const sandbox = new Sandbox('seqrole');
+const prefix = sandbox.prefix;
+const storage = sandbox.storage;
 let redis: Redis;
 let commandLog: RedisStreamLog;
 
 beforeAll(async () => {
-  const c = new pg.Client({ connectionString: PG_URL });
-  await c.connect();
-  await c.query(`CREATE SCHEMA ${schema}`);
-  await c.end();
+  await sandbox.create();
   redis = new Redis(REDIS_URL);
   commandLog = await RedisStreamLog.open({ redis: REDIS_URL, prefix: `${prefix}:commands` });
   // A consumer at 0 keeps the final snapshots of close() from trimming the log the test reads.
@@ -29,13 +22,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await commandLog.close();
-  const keys = await redis.keys(`${prefix}:*`);
-  if (keys.length > 0) await redis.del(...keys);
   await redis.quit();
-  const c = new pg.Client({ connectionString: PG_URL });
-  await c.connect();
-  await c.query(`DROP SCHEMA ${schema} CASCADE`);
-  await c.end();
+  await sandbox.drop();
 });
 
 /** Request ids in the command log, in log order. */
