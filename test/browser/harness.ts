@@ -7,6 +7,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { build, preview, type PreviewServer } from 'vite';
 
 export const WEB_ROOT = resolve(import.meta.dirname, '../../apps/web');
@@ -74,4 +75,20 @@ export async function startStack(mod: ServerModule): Promise<Stack> {
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** Debian's Chromium; .ci/run installs it when missing. */
+export const CHROMIUM = '/usr/bin/chromium';
+
+/**
+ * Headless Chromium with a fresh profile, flags that keep it off the (closed) network, and the
+ * first page. The caller removes `userDir` after closing the context.
+ */
+export async function launchChromium(): Promise<{ ctx: BrowserContext; page: Page; userDir: string }> {
+  const userDir = mkdtempSync(join(tmpdir(), 'matchbox-chromium-'));
+  const ctx = await chromium.launchPersistentContext(userDir, {
+    executablePath: CHROMIUM, headless: true, viewport: { width: 1440, height: 900 },
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  return { ctx, page: ctx.pages()[0] ?? (await ctx.newPage()), userDir };
 }

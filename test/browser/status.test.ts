@@ -4,19 +4,17 @@
  * latency and the page's own WebSocket client show up.
  * Screenshots at 1440×900 and 390×844 go to .tmp/screenshots/ (docs/screenshots/ with UPDATE_SCREENSHOTS=1).
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { ExchangeClient, type Creds } from './exchange-client.ts';
-import { buildWeb, loadServerModule, startStack, type Stack } from './harness.ts';
+import { CHROMIUM, buildWeb, launchChromium, loadServerModule, startStack, type Stack } from './harness.ts';
 
 const server = await loadServerModule();
 const SHOTS = resolve(import.meta.dirname, '../..', process.env.UPDATE_SCREENSHOTS === '1' ? 'docs/screenshots' : '.tmp/screenshots');
 const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 20_000, interval: 200 });
 
-const CHROMIUM = '/usr/bin/chromium';
 const skipReason = !server ? 'apps/server does not export startServer/loadConfig yet'
   : !existsSync(CHROMIUM) ? `${CHROMIUM} is missing (apt-get install chromium)` : undefined;
 const title = skipReason ? `status page in Chromium — SKIPPED: ${skipReason}` : 'status page in Chromium against the real server';
@@ -56,12 +54,7 @@ describe.skipIf(skipReason !== undefined)(title, () => {
     await buildWeb();
     stack = await startStack(server!);
     api = new ExchangeClient(stack.apiUrl);
-    userDir = mkdtempSync(join(tmpdir(), 'matchbox-chromium-'));
-    ctx = await chromium.launchPersistentContext(userDir, {
-      executablePath: CHROMIUM, headless: true, viewport: { width: 1440, height: 900 },
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-    page = ctx.pages()[0] ?? (await ctx.newPage());
+    ({ ctx, page, userDir } = await launchChromium());
     page.setDefaultTimeout(20_000);
     page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
     page.on('console', (m) => {

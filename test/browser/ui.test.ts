@@ -4,13 +4,12 @@
  * cross the spread and see the trade and the balance change, bad input shows the API's error.
  * Screenshots at 1440×900 and 390×844 go to .tmp/screenshots/ (docs/screenshots/ with UPDATE_SCREENSHOTS=1).
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { ExchangeClient, TRADE_PATH, seedMarket, type Creds } from './exchange-client.ts';
-import { buildWeb, loadServerModule, startStack, type Stack } from './harness.ts';
+import { CHROMIUM, buildWeb, launchChromium, loadServerModule, startStack, type Stack } from './harness.ts';
 
 const server = await loadServerModule();
 // Runs write to the gitignored .tmp/; UPDATE_SCREENSHOTS=1 refreshes the committed docs/screenshots.
@@ -21,7 +20,6 @@ const MID = 65_000;
 /** UI updates arrive by polling or streams; allow for a loaded CI machine (vitest's default is 1 s). */
 const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 10_000, interval: 100 });
 
-const CHROMIUM = '/usr/bin/chromium'; // Debian's; .ci/run installs it when missing
 const skipReason = !server ? 'apps/server does not export startServer/loadConfig yet'
   : !existsSync(CHROMIUM) ? `${CHROMIUM} is missing (apt-get install chromium)` : undefined;
 const title = skipReason ? `web UI in Chromium — SKIPPED: ${skipReason}` : 'web UI in Chromium against the real server';
@@ -40,12 +38,7 @@ describe.skipIf(skipReason !== undefined)(title, () => {
     stack = await startStack(server!);
     api = new ExchangeClient(stack.apiUrl);
     await seedMarket(api, SYMBOL, MID, 'BTC', '0.05', 400);
-    userDir = mkdtempSync(join(tmpdir(), 'matchbox-chromium-'));
-    ctx = await chromium.launchPersistentContext(userDir, {
-      executablePath: CHROMIUM, headless: true, viewport: { width: 1440, height: 900 },
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-    page = ctx.pages()[0] ?? (await ctx.newPage());
+    ({ ctx, page, userDir } = await launchChromium());
     page.setDefaultTimeout(15_000);
     page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
     page.on('console', (m) => {
