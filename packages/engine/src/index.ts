@@ -1,5 +1,5 @@
 export { Engine } from './engine.ts';
-export { encodeSnapshot, stateHash, SNAPSHOT_VERSION } from './snapshot-encode.ts';
+export { encodeSnapshot, snapshotStateHash, stateHash, SNAPSHOT_VERSION } from './snapshot-encode.ts';
 export { decodeSnapshot } from './snapshot.ts';
 export { checkInvariants } from './invariants.ts';
 export { crc32, hash64 } from './codec.ts';

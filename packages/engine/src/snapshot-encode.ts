@@ -114,6 +114,11 @@ export function encodeSnapshot(e: EngineState): Uint8Array {
   return w.finish();
 }
 
+/** The state hash of an encoded snapshot, without decoding it (equals the engine's stateHash()). */
+export function snapshotStateHash(bytes: Uint8Array): string {
+  return hash64(bytes.subarray(HEADER_BYTES));
+}
+
 /** Digest of the whole state (books, accounts, keys, counters, last seq). */
 export function stateHash(e: EngineState): string {
   return hash64(encodeBody(e));

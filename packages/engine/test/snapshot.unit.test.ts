@@ -1,6 +1,6 @@
 import { DEFAULT_MARKETS } from '@matchbox/domain';
 import { describe, expect, test } from 'vitest';
-import { decodeSnapshot, encodeSnapshot } from '../src/index.ts';
+import { decodeSnapshot, encodeSnapshot, snapshotStateHash } from '../src/index.ts';
 import { Sim, U } from './harness.ts';
 
 function busySim(): Sim {
@@ -30,6 +30,7 @@ describe('snapshot codec', () => {
     expect(restored.apiKey('A'.repeat(32))).toEqual(sim.engine.apiKey('A'.repeat(32)));
     expect(restored.lastSeq).toBe(sim.engine.lastSeq);
     expect(encodeSnapshot(restored)).toEqual(bytes);
+    expect(snapshotStateHash(bytes)).toBe(sim.engine.stateHash());
   });
 
   test('the restored engine continues exactly like the original', () => {
