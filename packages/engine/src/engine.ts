@@ -31,8 +31,13 @@ export class Engine extends EngineState {
     this.lastTs = ts;
     this.ts = ts;
     this.serial++;
-    this.cause = cmd.t;
     this.out = [];
+    // A malformed command is rejected, never thrown: an exception would stop the sequencer.
+    if (cmd === null || typeof cmd !== 'object') {
+      this.reject('unknown', 0, 'UNSUPPORTED_OPERATION');
+      return this.out;
+    }
+    this.cause = cmd.t;
     switch (cmd.t) {
       case 'place': this.placeOrder(cmd); break;
       case 'cancel': this.cancel(cmd); break;
@@ -134,6 +139,7 @@ export class Engine extends EngineState {
 
   private cancelReplace(cmd: CancelReplace): void {
     const ms = this.marketBySymbol.get(cmd.symbol);
+    if (cmd.order === null || typeof cmd.order !== 'object') return this.reject('cancelReplace', cmd.userId, 'MANDATORY_PARAM_EMPTY_OR_MALFORMED', cmd.symbol);
     if (ms === undefined || cmd.order.symbol !== cmd.symbol) return this.reject('cancelReplace', cmd.userId, 'BAD_SYMBOL', cmd.symbol);
     if (cmd.order.userId !== cmd.userId) return this.reject('cancelReplace', cmd.userId, 'UNAUTHORIZED', cmd.symbol);
     const acct = this.accounts.get(cmd.userId);

@@ -63,6 +63,12 @@ describe('commands the engine does not know', () => {
     expect(rejected(sim.apply({ t: 'launchRocket' } as unknown as Command))).toBe('UNSUPPORTED_OPERATION');
   });
 
+  test('malformed commands are rejected, never thrown (an exception would stop the sequencer)', () => {
+    const sim = new Sim();
+    expect(rejected(sim.apply(null as unknown as Command))).toBe('UNSUPPORTED_OPERATION');
+    expect(rejected(sim.apply({ t: 'cancelReplace', userId: 1, symbol: 'BTCUSDT', mode: 'ALLOW_FAILURE' } as unknown as Command))).toBe('MANDATORY_PARAM_EMPTY_OR_MALFORMED');
+  });
+
   test('a sequence gap is a programming error and throws', () => {
     const e = new Engine(DEFAULT_MARKETS);
     expect(() => e.apply({ t: 'createUser', username: 'x', passwordHash: 'h' }, 2, 0)).toThrow(/sequence gap/);
