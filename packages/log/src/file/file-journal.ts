@@ -16,7 +16,18 @@ export interface FileJournalOptions {
    * truncates, deletes or appends; an invalid tail is ignored instead of repaired.
    */
   readonly readOnly?: boolean;
+  /**
+   * With `readOnly`: follow a journal another writer (in this process or another) keeps
+   * appending to. When `read` finds nothing past what is indexed, it scans the bytes appended to
+   * the last segment since its known size and any newer segment files. Every record is CRC-checked;
+   * a partially written tail record is simply not visible yet (tried again next time, never
+   * truncated), and a segment the writer trimmed away is dropped from the index.
+   */
+  readonly follow?: boolean;
 }
+
+/** At most this many new bytes are scanned per follow step (the rest is picked up next time). */
+const FOLLOW_CHUNK_BYTES = 8 * 1024 * 1024;
 
 /** Synchronized-I/O data integrity writes (POSIX O_DSYNC): each write is an fdatasync too. */
 const DSYNC = typeof fsc.O_DSYNC === 'number' && fsc.O_DSYNC !== 0 && process.platform !== 'win32';
@@ -51,10 +62,16 @@ export class FileJournal implements EntryLog {
   private cursorMap = new Map<string, number>();
   private readonly segmentBytes: number;
   private readonly readOnly: boolean;
+  private readonly follow: boolean;
+  private refreshing: Promise<boolean> | null = null;
+  private readonly logger: Logger | undefined;
 
   private constructor(private readonly dir: string, opts: FileJournalOptions) {
     this.segmentBytes = opts.segmentBytes ?? 64 * 1024 * 1024;
     this.readOnly = opts.readOnly ?? false;
+    this.follow = opts.follow ?? false;
+    this.logger = opts.logger;
+    if (this.follow && !this.readOnly) throw new Error('journal: follow needs readOnly');
   }
 
   /** Opens (creating if needed) a journal directory, verifying every record and truncating a torn tail. */
@@ -75,7 +92,14 @@ export class FileJournal implements EntryLog {
     for (let i = 0; i < names.length; i++) {
       const { n, first } = names[i]!;
       const file = path.join(this.dir, n);
-      const buf = await fsp.readFile(file);
+      let buf: Buffer;
+      try {
+        buf = await fsp.readFile(file);
+      } catch (err) {
+        // A reader racing the writer's trimming: that segment is gone, the next ones are not.
+        if (this.readOnly && (err as NodeJS.ErrnoException).code === 'ENOENT') continue;
+        throw err;
+      }
       const scan = scanRecords(buf, prev);
       const isLast = i === names.length - 1;
       if (scan.stopReason !== null && !isLast) {
@@ -188,13 +212,111 @@ export class FileJournal implements EntryLog {
   }
 
   async read(afterSeq: number, maxEntries: number): Promise<LogEntry[]> {
-    for (const seg of this.segments) {
-      if (seg.lastSeq > afterSeq) return seg.read(afterSeq, maxEntries);
+    const found = await this.readIndexed(afterSeq, maxEntries);
+    if (found.length > 0 || !this.follow) return found;
+    return (await this.refresh()) ? this.readIndexed(afterSeq, maxEntries) : [];
+  }
+
+  private async readIndexed(afterSeq: number, maxEntries: number): Promise<LogEntry[]> {
+    for (let i = 0; i < this.segments.length; i++) {
+      const seg = this.segments[i]!;
+      if (seg.lastSeq <= afterSeq) continue;
+      if (!this.follow) return seg.read(afterSeq, maxEntries);
+      // A follower reads forward: segments before this one are done with, and holding their
+      // file open would keep the disk space of a trimmed segment from being freed.
+      for (let j = 0; j < i; j++) await this.segments[j]!.closeReader();
+      try {
+        return await seg.read(afterSeq, maxEntries);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+        // Trimmed by the writer meanwhile: drop it (and everything older) and go on from the next.
+        this.logger?.debug({ segment: path.basename(seg.file) }, 'journal follower: segment was trimmed');
+        this.segments.splice(0, i + 1);
+        i = -1;
+      }
     }
     return [];
   }
 
-  async lastSeq(): Promise<number> { return this.segments[this.segments.length - 1]?.lastSeq ?? 0; }
+  /**
+   * Follower: indexes what the writer appended since the last look. Resolves true if any new
+   * record became visible. One scan at a time; concurrent callers share it.
+   */
+  private refresh(): Promise<boolean> {
+    this.refreshing ??= this.scanAppended().finally(() => { this.refreshing = null; });
+    return this.refreshing;
+  }
+
+  private async scanAppended(): Promise<boolean> {
+    let grew = false;
+    for (;;) {
+      const last = this.segments[this.segments.length - 1];
+      if (last !== undefined) grew = (await this.extend(last, last.lastSeq)) || grew;
+      const next = await this.nextSegmentFile(last?.firstSeq ?? -1);
+      if (next === null) break;
+      // Once a newer file exists the writer no longer appends to `last`: take what it added
+      // between the scan above and the listing, then move on.
+      if (last !== undefined) grew = (await this.extend(last, last.lastSeq)) || grew;
+      const seg = new Segment(next.first, next.file);
+      const prev = last?.lastSeq ?? 0;
+      if (!(await this.extend(seg, prev))) break; // just created, nothing complete in it yet
+      this.segments.push(seg);
+      grew = true;
+    }
+    // Forget segments the writer trimmed (their files are gone).
+    while (this.segments.length > 1) {
+      try {
+        await fsp.access(this.segments[0]!.file);
+        break;
+      } catch {
+        await this.segments.shift()!.closeReader();
+      }
+    }
+    return grew;
+  }
+
+  /** The oldest segment file newer than `afterFirst`, or null. */
+  private async nextSegmentFile(afterFirst: number): Promise<{ first: number; file: string } | null> {
+    let best: number | null = null;
+    for (const n of await fsp.readdir(this.dir)) {
+      const first = parseSegmentName(n);
+      if (first !== null && first > afterFirst && (best === null || first < best)) best = first;
+    }
+    return best === null ? null : { first: best, file: path.join(this.dir, segmentName(best)) };
+  }
+
+  /**
+   * Indexes complete, valid records appended to `seg` past its known size. A record cut short
+   * (still being written) or failing its checksum ends the scan; it is looked at again next time.
+   */
+  private async extend(seg: Segment, prevSeq: number): Promise<boolean> {
+    let handle: fsp.FileHandle;
+    try {
+      handle = await fsp.open(seg.file, 'r');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false; // trimmed
+      throw err;
+    }
+    try {
+      const size = (await handle.stat()).size;
+      if (size <= seg.size) return false;
+      const buf = Buffer.allocUnsafe(Math.min(size - seg.size, FOLLOW_CHUNK_BYTES));
+      const { bytesRead } = await handle.read(buf, 0, buf.length, seg.size);
+      const scan = scanRecords(buf.subarray(0, bytesRead), prevSeq);
+      if (scan.records.length === 0) return false;
+      const base = seg.size;
+      for (const r of scan.records) seg.index(r.seq, base + r.offset, HEADER_BYTES + r.payloadLength);
+      this.acceptedSeq = Math.max(this.acceptedSeq, seg.lastSeq);
+      return true;
+    } finally {
+      await handle.close();
+    }
+  }
+
+  async lastSeq(): Promise<number> {
+    if (this.follow) await this.refresh();
+    return this.segments[this.segments.length - 1]?.lastSeq ?? 0;
+  }
   async firstSeq(): Promise<number> { return this.segments[0]?.seqs[0] ?? 0; }
 
   /** Deletes whole sealed segments whose every entry is below `seq`; the active one stays. */
