@@ -37,6 +37,11 @@ export class PgliteDriver implements SqlDriver {
     return new PgliteDriver(db);
   }
 
+  /** Wraps an open instance (the worker's own, for the projector it hosts); `close()` closes it. */
+  static wrap(db: PGlite): PgliteDriver {
+    return new PgliteDriver(db);
+  }
+
   /** A copy of this database (schema and rows), much faster to make than a new instance. */
   async clone(): Promise<PgliteDriver> {
     return new PgliteDriver((await this.db.clone()) as PGlite);

@@ -1,6 +1,8 @@
 import { Worker } from 'node:worker_threads';
+import type { Level, Logger } from 'pino';
 import type { SqlDriver, SqlExecutor, SqlParam } from './sql-driver.ts';
-import { fromWorkerError, type WorkerInit, type WorkerReply, type WorkerRequest } from './pglite-worker-protocol.ts';
+import { fromWorkerError, type ThreadPriority, type WorkerInit, type WorkerReply, type WorkerRequest } from './pglite-worker-protocol.ts';
+import { WorkerProjector, type WorkerProjectorOptions } from './worker-projector.ts';
 
 export interface PgliteWorkerDriverOptions {
   /** A data directory for a persistent database; in memory when omitted. */
@@ -11,7 +13,17 @@ export interface PgliteWorkerDriverOptions {
   readonly maxInFlight?: number;
   /** Requests waiting for one of those slots; beyond this a call is refused with an overload error. */
   readonly maxWaiting?: number;
+  /**
+   * Run the worker thread at this nice value (Linux: per thread; higher = lower priority), so the
+   * threads that match and answer orders win the CPU under contention. Unset: unchanged. Where it
+   * cannot be done the worker logs it at debug level and runs as is.
+   */
+  readonly nice?: number;
+  /** Receives what the worker logs (its projector's lines, the priority change). */
+  readonly logger?: Logger;
 }
+
+const LEVELS = { trace: 1, debug: 1, info: 1, warn: 1, error: 1, fatal: 1 } as const;
 
 type Pending = { resolve: (rows: unknown[] | undefined) => void; reject: (err: Error) => void };
 
@@ -41,8 +53,14 @@ export class PgliteWorkerDriver implements SqlDriver {
   private nextTx = 1;
   private broken: Error | null = null;
   private closing: Promise<void> | null = null;
+  private projector: WorkerProjector | null = null;
+  private readonly logger: Logger | undefined;
+  private onReady: (m: WorkerReply) => void = () => {};
+  /** The worker thread's id and nice value, when its priority was lowered (`nice`). */
+  thread: ThreadPriority | null = null;
 
   private constructor(private readonly worker: Worker, opts: PgliteWorkerDriverOptions) {
+    this.logger = opts.logger;
     this.maxInFlight = opts.maxInFlight ?? 256;
     this.maxWaiting = opts.maxWaiting ?? 10_000;
     if (!(this.maxInFlight >= 1 && this.maxWaiting >= 0)) throw new RangeError('maxInFlight must be ≥ 1 and maxWaiting ≥ 0');
@@ -53,25 +71,64 @@ export class PgliteWorkerDriver implements SqlDriver {
       entry: new URL('./pglite-worker.ts', import.meta.url).href,
       ...(opts.dataDir !== undefined ? { dataDir: opts.dataDir } : {}),
       ...(opts.loadDataDir !== undefined ? { loadDataDir: opts.loadDataDir } : {}),
+      ...(opts.nice !== undefined ? { nice: opts.nice } : {}),
+      logLevel: opts.logger?.level ?? 'silent',
     };
     const worker = new Worker(new URL('./pglite-worker-boot.mjs', import.meta.url), { workerData: init });
     const driver = new PgliteWorkerDriver(worker, opts);
+    worker.on('message', (m: WorkerReply) => driver.onReply(m));
     await new Promise<void>((resolve, reject) => {
-      const onReply = (m: WorkerReply): void => {
-        if (m.t === 'ready') { worker.off('message', onReply); resolve(); }
-        else if (m.t === 'failed') { worker.off('message', onReply); reject(fromWorkerError(m.error)); }
+      driver.onReady = (m) => {
+        if (m.t === 'ready') { driver.thread = m.thread; resolve(); }
+        else if (m.t === 'failed') reject(fromWorkerError(m.error));
       };
-      worker.on('message', onReply);
       worker.once('error', reject);
       worker.once('exit', (code) => reject(new Error(`PGlite worker exited with code ${code} while opening`)));
     }).catch(async (err: unknown) => {
       await worker.terminate();
       throw err;
-    });
-    worker.on('message', (m: WorkerReply) => driver.onReply(m));
+    }).finally(() => { driver.onReady = () => {}; });
     worker.on('error', (e) => driver.breakWith(e));
     worker.on('exit', (code) => driver.breakWith(new Error(`PGlite worker exited with code ${code}`)));
     return driver;
+  }
+
+  /**
+   * Starts a Projector INSIDE the worker, on this same PGlite instance: it follows the event
+   * journal in `journalDir` read-only and writes the store there, so the calling thread does no
+   * projection work. Migrations must have run. One per driver; `stop()` it before `close()`.
+   */
+  async startProjector(opts: WorkerProjectorOptions): Promise<WorkerProjector> {
+    if (this.projector !== null) throw new Error('a projector is already running in this worker');
+    const visibleSeq = new SharedArrayBuffer(8);
+    const p = new WorkerProjector(opts, visibleSeq, {
+      stop: async (catchUp) => {
+        const rows = (await this.call((id) => ({ t: 'projectStop', id, catchUp }), false)) as { seq: number }[];
+        return rows[0]!.seq;
+      },
+      cursor: async (name) => {
+        const rows = await this.query<{ seq: number }>('SELECT seq FROM projector_cursor WHERE name = $1', [name]);
+        return rows[0]?.seq ?? 0;
+      },
+    });
+    this.projector = p;
+    try {
+      await this.call((id) => ({
+        t: 'projectStart', id,
+        config: {
+          journalDir: opts.journalDir, markets: opts.markets, visibleSeq,
+          ...(opts.name !== undefined ? { name: opts.name } : {}),
+          ...(opts.idlePollMs !== undefined ? { idlePollMs: opts.idlePollMs } : {}),
+          ...(opts.maxEntriesPerBatch !== undefined ? { maxEntriesPerBatch: opts.maxEntriesPerBatch } : {}),
+          ...(opts.maxEventsPerBatch !== undefined ? { maxEventsPerBatch: opts.maxEventsPerBatch } : {}),
+          ...(opts.ackIntervalMs !== undefined ? { ackIntervalMs: opts.ackIntervalMs } : {}),
+        },
+      }), false);
+    } catch (err) {
+      this.projector = null;
+      throw err;
+    }
+    return p;
   }
 
   private onReply(m: WorkerReply): void {
@@ -81,10 +138,27 @@ export class PgliteWorkerDriver implements SqlDriver {
       this.pending.delete(m.id);
       if (m.t === 'ok') p.resolve(m.rows);
       else p.reject(fromWorkerError(m.error));
-    } else if (m.t === 'failed') this.breakWith(fromWorkerError(m.error));
+    } else if (m.t === 'projector') this.projector?.onMessage(m);
+    else if (m.t === 'log') this.relog(m.line);
+    else {
+      this.onReady(m);
+      if (m.t === 'failed') this.breakWith(fromWorkerError(m.error));
+    }
+  }
+
+  /** Writes a pino line from the worker through this side's logger, fields and level kept. */
+  private relog(line: string): void {
+    const log = this.logger;
+    if (log === undefined) return;
+    let rec: Record<string, unknown>;
+    try { rec = JSON.parse(line) as Record<string, unknown>; } catch { return; }
+    const { level, msg, time: _time, pid: _pid, hostname: _host, ...fields } = rec;
+    const label = (typeof level === 'number' ? log.levels.labels[level] : undefined) ?? 'info';
+    if (label in LEVELS) log[label as Level](fields, typeof msg === 'string' ? msg : '');
   }
 
   private breakWith(err: Error): void {
+    if (this.closing === null) this.projector?.fail(err);
     this.broken ??= err;
     for (const p of this.pending.values()) p.reject(this.broken);
     this.pending.clear();
