@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { Logger } from 'pino';
 import type { Command, MarketConfig } from '@matchbox/domain';
 import type { Engine } from '@matchbox/engine';
@@ -6,10 +7,10 @@ import {
   decodeEventBatch, matchboxEngineCodec, recover,
   type Accepted, type CommandLog, type EventLog, type SequencerStats, type SnapshotMeta, type SnapshotStore,
 } from '@matchbox/log';
-import { Projector } from '@matchbox/store';
+import { PgliteWorkerDriver, Projector, type ProjectorView, type SqlDriver } from '@matchbox/store';
 import type { History } from '../history/history.ts';
 import { MemoryHistory, type MemoryHistoryLimits } from '../history/memory-history.ts';
-import { openHistoryStore, type HistoryStoreConfig } from '../history/store.ts';
+import { DEFAULT_WORKER_NICE, openHistoryStore, type HistoryStoreConfig } from '../history/store.ts';
 import { StoreHistoryReader } from '../history/store-history.ts';
 import { TieredHistory } from '../history/tiered-history.ts';
 
@@ -37,6 +38,16 @@ export interface ExchangeOptions {
   readonly memoryLimits?: Partial<MemoryHistoryLimits>;
 }
 
+/** Where the history store's projection stands (status page, metrics). */
+export interface ProjectorProgress {
+  /** Every command with seq ≤ this is in the store (as last reported). */
+  readonly seq: number;
+  /** Durable commands not yet in the store. */
+  readonly lag: number;
+  /** Why it stopped for good (the store is then no longer updated). */
+  readonly problem?: string;
+}
+
 export interface ExchangeHealth {
   readonly ok: boolean;
   readonly lastSeq: number;
@@ -61,6 +72,7 @@ export type EventListener = (seq: number, tsMs: number, events: Accepted['events
 export class Exchange {
   private failure: string | null = null;
   private readonly listeners: EventListener[] = [];
+  private projectorProblem: string | null = null;
 
   private constructor(
     readonly engine: Engine,
@@ -69,10 +81,17 @@ export class Exchange {
     private readonly closers: (() => Promise<void>)[],
     private readonly logger: Logger | undefined,
     private readonly snapshots?: SnapshotStore,
-    /** The in-process projector writing the history store, when there is one. */
-    readonly projector?: Projector,
+    /**
+     * The projector writing the history store, when there is one: in this thread (`Projector`),
+     * or inside the PGlite worker (embedded default), whose progress arrives by message.
+     */
+    readonly projector?: ProjectorView,
+    projectorDone?: Promise<unknown>,
+    /** Tells a worker projector how far the event log is durable. */
+    private readonly publishDurable?: (seq: number) => void,
   ) {
     void sequencer.failed.then((err) => { this.failure = err.message; });
+    projectorDone?.catch((err: unknown) => { this.projectorProblem = (err as Error).message; });
   }
 
   static async open(opts: ExchangeOptions): Promise<Exchange> {
@@ -83,17 +102,62 @@ export class Exchange {
       const recovered = await recover({ commandLog, eventLog, snapshots, codec, ...(opts.logger ? { logger: opts.logger } : {}) });
       const engine = recovered.engine;
       let history: History;
-      let projector: Projector | undefined;
+      let projector: ProjectorView | undefined;
+      /** Starts the projector once the sequencer runs; resolves with what ends it on a fatal error. */
+      let startProjector: ((durableSeq: number) => Promise<{ done: Promise<unknown> }>) | undefined;
+      let publishDurable: ((seq: number) => void) | undefined;
       if (opts.historyStore !== undefined) {
-        const db = await openHistoryStore(opts.historyStore);
-        projector = new Projector({ db, log: eventLog, markets: opts.markets, idlePollMs: 50, ...(opts.logger ? { logger: opts.logger.child({ name: 'projector' }) } : {}) });
-        const p = projector;
-        // Runs before the logs close: the store gets everything up to the final seq.
-        closers.unshift(async () => {
-          await p.stop().catch(() => undefined);
-          await p.catchUp().catch((err: unknown) => opts.logger?.warn({ err: (err as Error).message }, 'projector: final catch-up failed'));
-          await db.close();
-        });
+        const cfg = opts.historyStore;
+        const plog = opts.logger?.child({ name: 'projector' });
+        // Embedded default (file journal + PGlite on its worker thread): the whole projector runs
+        // in that worker, which reads the event journal itself; this thread only publishes the
+        // durable seq and relays the cursor acknowledgements to the writer's cursor store.
+        const inWorker = opts.storage.kind === 'files' && cfg.kind === 'pglite' && cfg.thread !== 'main';
+        const db: SqlDriver = await openHistoryStore(cfg, { ...(plog ? { logger: plog } : {}), ...(inWorker ? { defaultNice: DEFAULT_WORKER_NICE } : {}) });
+        if (inWorker && opts.storage.kind === 'files' && db instanceof PgliteWorkerDriver) {
+          const journalDir = path.join(opts.storage.dataDir, 'events');
+          let handle: Awaited<ReturnType<PgliteWorkerDriver['startProjector']>> | undefined;
+          projector = {
+            name: 'store',
+            get stats() { return handle?.stats ?? { seq: 0, batches: 0, entries: 0, events: 0, rows: 0 }; },
+            cursor: () => handle?.cursor() ?? Promise.resolve(0),
+          };
+          startProjector = async (durableSeq) => {
+            const wp = await db.startProjector({
+              journalDir, markets: opts.markets, idlePollMs: 50,
+              commitCursor: (name, seq) => eventLog.commitCursor(name, seq),
+              ...(plog ? { logger: plog } : {}),
+            });
+            handle = wp;
+            // Everything recovered is durable; later seqs are published as their commands resolve.
+            wp.advance(Math.max(await eventLog.lastSeq(), durableSeq));
+            publishDurable = (seq) => wp.advance(seq);
+            return { done: wp.done() };
+          };
+          // Runs before the logs close: the store gets everything up to the final seq.
+          closers.unshift(async () => {
+            const wp = handle;
+            if (wp !== undefined) {
+              wp.advance(await eventLog.lastSeq());
+              await wp.stop().catch((err: unknown) => opts.logger?.warn({ err: (err as Error).message }, 'projector: final catch-up failed'));
+            }
+            await db.close();
+          });
+        } else {
+          const p = new Projector({ db, log: eventLog, markets: opts.markets, idlePollMs: 50, ...(plog ? { logger: plog } : {}) });
+          projector = p;
+          startProjector = async () => {
+            p.start();
+            const done = p.done();
+            void done.catch((err: unknown) => opts.logger?.error({ err: (err as Error).message }, 'projector stopped: history store no longer updated'));
+            return { done };
+          };
+          closers.unshift(async () => {
+            await p.stop().catch(() => undefined);
+            await p.catchUp().catch((err: unknown) => opts.logger?.warn({ err: (err as Error).message }, 'projector: final catch-up failed'));
+            await db.close();
+          });
+        }
         history = new TieredHistory(new StoreHistoryReader(db), opts.memoryLimits);
       } else {
         history = opts.history ?? new MemoryHistory(opts.memoryLimits);
@@ -107,11 +171,14 @@ export class Exchange {
         ...(opts.intakeCapacity ? { intakeCapacity: opts.intakeCapacity } : {}),
       });
       sequencer.start();
-      if (projector !== undefined) {
-        projector.start();
-        void projector.done().catch((err: unknown) => opts.logger?.error({ err: (err as Error).message }, 'projector stopped: history store no longer updated'));
-      }
-      return new Exchange(engine, history, sequencer, closers, opts.logger, snapshots, projector);
+      // A projector that cannot start leaves the store behind, not the exchange down.
+      const started = startProjector === undefined ? undefined : await startProjector(sequencer.stats().durableSeq).catch((err: unknown) => {
+        opts.logger?.error({ err }, 'projector could not start: history store not updated');
+        const done = Promise.reject(err as Error);
+        done.catch(() => undefined);
+        return { done };
+      });
+      return new Exchange(engine, history, sequencer, closers, opts.logger, snapshots, projector, started?.done, publishDurable);
     } catch (err) {
       await Promise.allSettled(closers.map((c) => c()));
       throw err;
@@ -121,6 +188,7 @@ export class Exchange {
   /** Resolves once durable and projected; rejects with BusyError / SequencerFailedError / SequencerClosedError. */
   submit(command: Command): Promise<Accepted> {
     return this.sequencer.submit(command).then((acc) => {
+      this.publishDurable?.(acc.seq);
       try {
         this.history.apply(acc.seq, acc.tsMs, acc.events);
       } catch (err) {
@@ -152,6 +220,14 @@ export class Exchange {
   health(): ExchangeHealth {
     const s = this.sequencer.stats();
     return { ok: this.failure === null, lastSeq: s.lastSeq, durableSeq: s.durableSeq, ...(this.failure ? { problem: this.failure } : {}) };
+  }
+
+  /** The history store's projection: seq, lag behind the durable log, and its failure if any. Null without a store. */
+  projectorProgress(): ProjectorProgress | null {
+    if (this.projector === undefined) return null;
+    const seq = this.projector.stats.seq;
+    const lag = Math.max(0, this.sequencer.stats().durableSeq - seq);
+    return { seq, lag, ...(this.projectorProblem !== null ? { problem: this.projectorProblem } : {}) };
   }
 
   /** Sequencer counters and the snapshot listing (newest first), for the status page. */
