@@ -5,13 +5,15 @@
  * 1,000 / 5,000 / 10,000 orders/s offered (≈45% limit orders that rest, ≈15% IOC orders that
  * cross and trade, ≈40% cancels), latency from the intended send time; then wrk (1 thread,
  * 64 and 256 keep-alive connections, pre-signed crossing limit-order pairs, recvWindow 60 s) for the most
- * orders/s. Peer: a no-op Node http server driven by the same generators in the same run (their
+ * orders/s. WS API: the same mixed open loop (live-signed, 5k and 20k/s), then ws-blast
+ * (ws-blast.ts: wrk's method over /ws-api/v3 — pre-signed, pre-masked crossing pairs, closed
+ * loop, 32 connections × 64 in flight, its own process) for the most orders/s. Peer: a no-op Node http server driven by the same generators in the same run (their
  * ceiling and latency floor on this machine). Modes: embedded (file journal, fsync) and
  * Redis (private redis-server, AOF always) + PostgreSQL (database `test`, fresh schema).
  *
  *   npm run bench:e2e [-- --profile] [-- --skip-redis-pg]
  *
- * Prints a table, then one JSON line. Bounded: about 2–3 minutes (+~40 s with --profile).
+ * Prints a table, then one JSON line. Bounded: about 3–4 minutes (+~40 s with --profile).
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -26,8 +28,9 @@ import { runOpenLoop, type OpenLoopResult } from './open-loop.ts';
 import { topSelfTime, type ProfileSummary } from './profile.ts';
 import { openConnections } from './raw-http.ts';
 import { openWsConnections, runWsOpenLoop } from './ws-open-loop.ts';
+import { runWsBlast } from './ws-blast.ts';
 import { Child, cpuMsOf, cpuProbeOfAll, startNoopServer, startServerProcess } from './processes.ts';
-import { OrderStream, createUsers, loadMarkets, presignedPairs, type BenchUser, type Market } from './workload.ts';
+import { OrderStream, createUsers, loadMarkets, pairSpecs, presignedPairs, type BenchUser, type Market } from './workload.ts';
 import { runWrk, writeLuaScript, type WrkResult } from './wrk.ts';
 import { printProfile, printReport, type ModeReport, type Row } from './report.ts';
 
@@ -54,8 +57,10 @@ interface Target {
   /** The gateway's /metrics (absent for the peer). */
   readonly metrics: boolean;
   readonly expected: (k: string) => boolean;
-  /** Serves /ws-api/v3 (measured with the WS open loop too). */
+  /** Serves /ws-api/v3 (measured with the WS open loop and ws-blast too). */
   readonly ws: boolean;
+  /** The no-op peer (it ignores what it is sent). */
+  readonly noop?: boolean;
 }
 
 function cpuDelta(probes: CpuProbe, before: Record<string, number>, wallMs: number): Record<string, number> {
@@ -112,6 +117,34 @@ async function wsRow(t: Target, stream: OrderStream, rate: number): Promise<Row>
   };
 }
 
+/** ws-blast: connections × requests in flight each (the server refuses more than 64 per connection). */
+const BLAST = { connections: 32, inFlight: 64, seconds: 5 };
+/** Distinct pre-built orders per blast (~0.4 kB each, ~5 µs each to sign): enough for 50k/s × 5 s; past them the stream replays. */
+const BLAST_FRAMES = 250_000;
+
+async function blastRow(t: Target, users: readonly BenchUser[], markets: readonly Market[]): Promise<Row> {
+  let cpu0 = snapshot(t.probes);
+  let wall0 = Date.now();
+  const r = await runWsBlast({
+    host: '127.0.0.1', port: t.port, connections: BLAST.connections, inFlight: BLAST.inFlight, durationSec: BLAST.seconds,
+    // The no-op peer ignores what it is sent: fewer distinct frames (replayed) spare the build time.
+    frames: t.noop === true ? 100_000 : BLAST_FRAMES, users, pairs: pairSpecs(markets), tag: `x${randomBytes(3).toString('hex')}-`,
+  }, () => {
+    cpu0 = snapshot(t.probes);
+    wall0 = Date.now();
+  });
+  const wallMs = Date.now() - wall0;
+  const cpu = cpuDelta(t.probes, cpu0, wallMs);
+  cpu.generator = Math.round((r.childCpuMs / wallMs) * 100);
+  const unanswered = r.statuses.unanswered ?? 0;
+  return {
+    target: t.label, load: `ws-blast ${r.connections}×${r.inFlight}`, offered: null, wsBlast: { connections: r.connections, inFlight: r.inFlight, replayed: r.replayed },
+    achieved: r.achievedPerSec, p50: r.latencyUs.p50 / 1000, p95: r.latencyUs.p95 / 1000, p99: r.latencyUs.p99 / 1000, p999: r.latencyUs.p999 / 1000,
+    errors: Object.entries(r.statuses).filter(([k]) => k !== '200' && k !== 'unanswered').reduce((a, [, n]) => a + n, 0),
+    unanswered, outcomes: r.connectionsLost > 0 ? { ...r.statuses, connectionsLost: r.connectionsLost } : r.statuses, cpu, gatewayP50: null, gatewayP99: null,
+  };
+}
+
 async function wrkRow(t: Target, script: string, connections: number): Promise<Row & { wrk: WrkResult }> {
   const cpu0 = snapshot(t.probes);
   const wall0 = Date.now();
@@ -127,7 +160,7 @@ async function wrkRow(t: Target, script: string, connections: number): Promise<R
 }
 
 /** Open loop at every rate, then wrk, against one target. `fresh` makes a new order stream per phase. */
-async function measure(t: Target, fresh: (tag: string) => OrderStream, script: string, warmup: boolean): Promise<Row[]> {
+async function measure(t: Target, fresh: (tag: string) => OrderStream, script: string, warmup: boolean, users: readonly BenchUser[], markets: readonly Market[]): Promise<Row[]> {
   if (warmup) {
     const w = fresh('w');
     const conns = await openConnections('127.0.0.1', t.port, 32);
@@ -148,6 +181,9 @@ async function measure(t: Target, fresh: (tag: string) => OrderStream, script: s
       rows.push(await wsRow(t, fresh(`ws${rate}-`), rate));
       process.stderr.write(`  ${t.label} ws-api ${rate}/s: ${rows[rows.length - 1]!.achieved}/s, p99 ${rows[rows.length - 1]!.p99?.toFixed(2)} ms\n`);
     }
+    const b = await blastRow(t, users, markets);
+    rows.push(b);
+    process.stderr.write(`  ${t.label} ${b.load}: ${b.achieved}/s (generator ${b.cpu.generator}% of a core), errors ${b.errors}\n`);
   }
   return rows;
 }
@@ -190,7 +226,7 @@ async function embeddedMode(workDir: string): Promise<{ mode: ModeReport; prepar
     const prepared = await prepare(port, workDir);
     const ws = await wsApiAvailable(port);
     const t: Target = { label: 'matchbox', port, probes: { server: () => cpuMsOf(server.pid) }, metrics: true, expected: (k) => EXPECTED.has(k), ws: ws.startsWith('available') };
-    const rows = await measure(t, streamFor(port, prepared, 1), prepared.script, true);
+    const rows = await measure(t, streamFor(port, prepared, 1), prepared.script, true, prepared.users, prepared.markets);
     return { mode: { name: 'embedded (file journal + fsync)', rows, wsApi: ws }, prepared, port };
   } finally {
     await server.stop();
@@ -205,8 +241,8 @@ async function peerMode(prepared: Prepared, workDir: string): Promise<ModeReport
     const users = prepared.users.map((u) => ({ ...u, resting: new Map<string, string[]>() }));
     const p = { ...prepared, users };
     const script = writeLuaScript(workDir, presignedPairs(`127.0.0.1:${noop.port}`, users, prepared.markets, PRESIGNED));
-    const t: Target = { label: 'no-op node http', port: noop.port, probes: { server: () => cpuMsOf(noop.child.pid) }, metrics: false, expected: (k) => k.endsWith(':200'), ws: true };
-    return { name: 'peer: no-op Node http server', rows: await measure(t, streamFor(noop.port, p, 1), script, true), wsApi: 'n/a' };
+    const t: Target = { label: 'no-op node http', port: noop.port, probes: { server: () => cpuMsOf(noop.child.pid) }, metrics: false, expected: (k) => k.endsWith(':200'), ws: true, noop: true };
+    return { name: 'peer: no-op Node http server', rows: await measure(t, streamFor(noop.port, p, 1), script, true, users, prepared.markets), wsApi: 'n/a' };
   } finally {
     await noop.child.stop();
   }
@@ -243,7 +279,7 @@ async function redisPgMode(workDir: string): Promise<ModeReport> {
       label: 'matchbox', port, metrics: true, expected: (k) => EXPECTED.has(k), ws: ws.startsWith('available'),
       probes: { server: () => cpuMsOf(srv.pid), redis: () => cpuMsOf(redisPid), postgres: cpuProbeOfAll('postgres') },
     };
-    return { name: 'Redis (AOF always) + PostgreSQL', rows: await measure(t, streamFor(port, prepared, 1), prepared.script, true), wsApi: ws };
+    return { name: 'Redis (AOF always) + PostgreSQL', rows: await measure(t, streamFor(port, prepared, 1), prepared.script, true, prepared.users, prepared.markets), wsApi: ws };
   } finally {
     await server?.stop();
     await redis.stop('SIGTERM');

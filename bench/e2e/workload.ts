@@ -122,18 +122,65 @@ export class OrderStream {
  * Pre-signed requests for wrk (recvWindow 60 s): pairs of limit GTC orders at the mid from two
  * different users, a sell then a buy of the same size, so most pairs trade and the resting book
  * stays small. No clientOrderId: a replayed request is a new order, not an idempotent retry.
+ * Each time the pairs have gone once through the users, sellers and buyers swap, so no user
+ * runs out of either asset however long the stream is replayed.
  */
 export function presignedPairs(host: string, users: readonly BenchUser[], markets: readonly Market[], count: number): string[] {
   const out: string[] = [];
   const now = Date.now();
+  const specs = pairSpecs(markets);
   for (let j = 0; out.length < count; j++) {
-    const m = markets[j % markets.length]!;
-    const a = users[(2 * j) % users.length]!;
-    const b = users[(2 * j + 1) % users.length]!;
-    const qty = m.rules.qtyOf(m.rules.minLotsAt(m.midTicks) * (1 + (j % 3)));
-    const base = { symbol: m.rules.symbol, type: 'LIMIT', timeInForce: 'GTC', price: m.rules.priceOf(m.midTicks), quantity: qty, newOrderRespType: 'ACK' };
-    out.push(signedRequest(host, 'POST', '/api/v3/order', a, { ...base, side: 'SELL' }, now));
-    out.push(signedRequest(host, 'POST', '/api/v3/order', b, { ...base, side: 'BUY' }, now));
+    const p = pairAt(users, specs, j);
+    const base = { symbol: p.spec.symbol, type: 'LIMIT', timeInForce: 'GTC', price: p.spec.price, quantity: p.quantity, newOrderRespType: 'ACK' };
+    out.push(signedRequest(host, 'POST', '/api/v3/order', p.seller, { ...base, side: 'SELL' }, now));
+    out.push(signedRequest(host, 'POST', '/api/v3/order', p.buyer, { ...base, side: 'BUY' }, now));
   }
   return out;
+}
+
+/** What a crossing pair needs of a market, as plain data (it crosses to a worker process). */
+export interface PairSpec {
+  readonly symbol: string;
+  /** The mid price. */
+  readonly price: string;
+  /** 1, 2 and 3 times the smallest quantity allowed at the mid. */
+  readonly quantities: readonly string[];
+}
+
+export interface Credentials {
+  readonly apiKey: string;
+  readonly secretKey: string;
+}
+
+export function pairSpecs(markets: readonly Market[]): PairSpec[] {
+  return markets.map((m) => ({
+    symbol: m.rules.symbol, price: m.rules.priceOf(m.midTicks),
+    quantities: [1, 2, 3].map((k) => m.rules.qtyOf(m.rules.minLotsAt(m.midTicks) * k)),
+  }));
+}
+
+/** Pair j of the crossing stream: market j mod markets, users 2j and 2j+1 (sides swapped on odd rounds through the users). */
+function pairAt<U extends Credentials>(users: readonly U[], specs: readonly PairSpec[], j: number): { spec: PairSpec; seller: U; buyer: U; quantity: string } {
+  const spec = specs[j % specs.length]!;
+  const a = users[(2 * j) % users.length]!;
+  const b = users[(2 * j + 1) % users.length]!;
+  const swap = Math.floor((2 * j) / users.length) % 2 === 1;
+  return { spec, seller: swap ? b : a, buyer: swap ? a : b, quantity: spec.quantities[j % spec.quantities.length]! };
+}
+
+/**
+ * Request i of the pre-signed crossing stream as a WS API `order.place` (JSON text, id = i):
+ * even i the pair's sell, odd i its buy, a unique newClientOrderId `${tag}${i}`, signed over
+ * the sorted params like `OrderStream.nextWs`, timestamp `tsMs` (valid for RECV_WINDOW_MS).
+ */
+export function presignedWsOrder(users: readonly Credentials[], specs: readonly PairSpec[], i: number, tag: string, tsMs: number): string {
+  const p = pairAt(users, specs, i >> 1);
+  const user = i % 2 === 0 ? p.seller : p.buyer;
+  const params: Record<string, string> = {
+    apiKey: user.apiKey, symbol: p.spec.symbol, side: i % 2 === 0 ? 'SELL' : 'BUY', type: 'LIMIT', timeInForce: 'GTC',
+    quantity: p.quantity, price: p.spec.price, newClientOrderId: `${tag}${i}`, newOrderRespType: 'ACK',
+    recvWindow: String(RECV_WINDOW_MS), timestamp: String(tsMs),
+  };
+  params.signature = signSortedParams(user.secretKey, params);
+  return `{"id":"${i}","method":"order.place","params":${JSON.stringify(params)}}`;
 }
