@@ -1,5 +1,6 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { existsSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import formbody from '@fastify/formbody';
@@ -10,6 +11,7 @@ import type { SecretBox } from '../security/secret-box.ts';
 import { SessionTokens } from '../security/sessions.ts';
 import { ApiError } from './api-error.ts';
 import { GatewayContext, type ExchangePort } from './context.ts';
+import { directPath, type AnswerObserver, type DirectPath } from './direct-path.ts';
 import { DEFAULT_RATE_LIMITS, RateLimiter, type RateLimitConfig } from './rate-limits.ts';
 import { accountRoutes } from './routes/account.ts';
 import { marketDataRoutes } from './routes/market-data.ts';
@@ -38,6 +40,13 @@ export interface AppDeps {
 
 const gateways = new WeakMap<FastifyInstance, GatewayContext>();
 
+const directPaths = new WeakMap<FastifyInstance, DirectPath>();
+
+/** The direct HTTP path of an app built by `buildApp` (absent behind a proxy). */
+export function directPathOf(app: FastifyInstance): DirectPath | undefined {
+  return directPaths.get(app);
+}
+
 /** The gateway context behind an app built by `buildApp` (the WS API calls its routes directly). */
 export function gatewayOf(app: FastifyInstance): GatewayContext | undefined {
   return gateways.get(app);
@@ -60,14 +69,34 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const limits: RateLimitConfig = { ...DEFAULT_RATE_LIMITS, ...deps.rateLimits };
   const limiter = new RateLimiter(limits, clock);
   const ctx = new GatewayContext(deps.exchange, deps.secrets, new SessionTokens(deps.secrets, clock), limiter, clock);
+  const bodyLimit = deps.bodyLimitBytes ?? 64 * 1024;
+  /** Every answered request, from Fastify's onResponse or from the direct path. */
+  const observers: AnswerObserver[] = [];
+  let direct: DirectPath | undefined;
   const options: FastifyServerOptions = {
-    bodyLimit: deps.bodyLimitBytes ?? 64 * 1024, trustProxy: deps.trustProxy ?? false, routerOptions: { maxParamLength: 200 },
+    bodyLimit, trustProxy: deps.trustProxy ?? false, routerOptions: { maxParamLength: 200 },
     ...(typeof deps.logger === 'boolean' ? { logger: deps.logger } : deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
+    // Binance endpoints are served by the direct path first (direct-path.ts); Fastify gets the rest.
+    serverFactory: (handler) => {
+      const server = createServer((req, res) => { if (direct === undefined || !direct.handle(req, res)) handler(req, res); });
+      server.keepAliveTimeout = 72_000; // Fastify's default, which it sets only on servers it creates
+      return server;
+    },
   };
   const app = Fastify(options) as unknown as FastifyInstance;
   gateways.set(app, ctx);
-  const metrics = setupMetrics(app, deps);
-  statusRoutes(app, metrics, deps);
+  // Behind a proxy the client's address comes from X-Forwarded-For, which Fastify resolves.
+  if (!(deps.trustProxy ?? false)) {
+    direct = directPath({ ctx, limiter, bodyLimitBytes: bodyLimit, observers, logger: app.log, toError: toApiError });
+    directPaths.set(app, direct);
+  }
+  app.addHook('onResponse', (req, reply, done) => {
+    const route = req.routeOptions.url ?? 'unmatched';
+    for (const observe of observers) observe(req.method, route, reply.statusCode, reply.elapsedTime);
+    done();
+  });
+  const metrics = setupMetrics(observers, deps);
+  statusRoutes(app, metrics, observers, deps);
 
   // Callback-style hooks (not async): no promise per request on the hot path.
   app.addHook('onRequest', (req, reply, done) => {
@@ -128,7 +157,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   return app;
 }
 
-function setupMetrics(app: FastifyInstance, deps: AppDeps): Registry {
+function setupMetrics(observers: AnswerObserver[], deps: AppDeps): Registry {
   const registry = new Registry();
   if (deps.processMetrics) collectDefaultMetrics({ register: registry });
   const latency = new Histogram({
@@ -136,10 +165,7 @@ function setupMetrics(app: FastifyInstance, deps: AppDeps): Registry {
     labelNames: ['method', 'route', 'status'], registers: [registry],
     buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
   });
-  app.addHook('onResponse', (req, reply, done) => {
-    latency.observe({ method: req.method, route: req.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) }, reply.elapsedTime / 1000);
-    done();
-  });
+  observers.push((method, route, status, elapsedMs) => latency.observe({ method, route, status: String(status) }, elapsedMs / 1000));
   new Gauge({
     name: 'matchbox_log_seq', help: 'Sequence numbers: last applied and last durable', labelNames: ['kind'], registers: [registry],
     collect() {

@@ -54,9 +54,16 @@ const WS_AUTH_PARAMS = 3;
 /** The WS API has no response headers. */
 const NO_HEADERS: CallReply = { header: () => NO_HEADERS };
 
-interface Registered {
+interface Registered extends DirectRoute {
   readonly opts: RouteOptions;
   readonly handler: (call: Call) => unknown;
+}
+
+/** A Binance route as the direct HTTP path calls it: the same parameters, signature rules and handler. */
+export interface DirectRoute {
+  readonly url: string;
+  readonly weight: number;
+  call(ip: string, apiKeyHeader: string | string[] | undefined, query: string, body: string, reply: CallReply): unknown;
 }
 
 /** Shared by the route plugins: auth, parameters, rate limits and the road to the sequencer. */
@@ -78,14 +85,18 @@ export class GatewayContext {
   /** Registers a Binance-style endpoint: weight, optional signature, parameters, JSON answer. */
   route(app: FastifyInstance, method: 'GET' | 'POST' | 'DELETE' | 'PUT', url: string, opts: RouteOptions,
     handler: (call: Call) => unknown): void {
-    this.routes.set(`${method} ${url}`, { opts, handler });
+    const entry: Registered = {
+      opts, handler, url, weight: opts.weight,
+      call: (ip, apiKeyHeader, query, body, reply) => {
+        const p = Params.parse(query, body);
+        const auth = opts.signed ? this.authenticate(apiKeyHeader, query, body, p, opts.signed, opts.weight) : NO_AUTH;
+        return handler({ req: { ip }, reply, p, auth });
+      },
+    };
+    this.routes.set(`${method} ${url}`, entry);
     app.route({
       method, url, config: { weight: opts.weight },
-      handler: async (req, reply) => {
-        const p = Params.parse(rawQuery(req), typeof req.body === 'string' ? req.body : '');
-        const auth = opts.signed ? this.authenticate(req, p, opts.signed, opts.weight) : NO_AUTH;
-        return handler({ req, reply, p, auth });
-      },
+      handler: async (req, reply) => entry.call(req.ip, req.headers['x-mbx-apikey'], rawQuery(req), typeof req.body === 'string' ? req.body : '', reply),
     });
   }
 
@@ -94,8 +105,7 @@ export class GatewayContext {
    * HMAC-SHA256(secret, query string + body exactly as sent, minus the signature parameter),
    * compared in constant time; then the key's permission.
    */
-  authenticate(req: FastifyRequest, p: Params, permission: Permission, weight: number): Auth {
-    const key = req.headers['x-mbx-apikey'];
+  authenticate(key: string | string[] | undefined, query: string, body: string, p: Params, permission: Permission, weight: number): Auth {
     if (typeof key !== 'string' || !API_KEY_RE.test(key)) throw new ApiError('BAD_API_KEY_FMT');
     const rec = this.engine.apiKey(key);
     if (rec === undefined) throw new ApiError('REJECTED_MBX_KEY');
@@ -106,7 +116,7 @@ export class GatewayContext {
     if (!(timestamp < now + 1000 && now - timestamp <= recvWindow)) throw new ApiError('INVALID_TIMESTAMP');
     const signature = p.required('signature');
     if (!SIGNATURE_RE.test(signature)) throw new ApiError('INVALID_SIGNATURE');
-    const expected = createHmac('sha256', this.secretOf(key, rec.secretEnc)).update(signedPayload(rawQuery(req), typeof req.body === 'string' ? req.body : '')).digest();
+    const expected = createHmac('sha256', this.secretOf(key, rec.secretEnc)).update(signedPayload(query, body)).digest();
     if (!timingSafeEqual(Buffer.from(signature, 'hex'), expected)) throw new ApiError('INVALID_SIGNATURE');
     return this.authorize(key, rec, permission, weight);
   }
@@ -116,6 +126,14 @@ export class GatewayContext {
     if (!rec.permissions.includes(permission)) throw new ApiError('REJECTED_MBX_KEY');
     this.limiter.chargeKey(apiKey, weight);
     return { userId: rec.userId, apiKey };
+  }
+
+  /**
+   * The Binance route registered for exactly this method and path, for the gateway's direct
+   * HTTP path (raw-routes.ts), which serves the busiest endpoints without Fastify's lifecycle.
+   */
+  routeFor(method: string, path: string): DirectRoute | undefined {
+    return this.routes.get(`${method} ${path}`);
   }
 
   /**

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Gauge, type Registry } from 'prom-client';
 import type { ExchangePort } from '../context.ts';
+import type { AnswerObserver } from '../direct-path.ts';
 import { StatusMonitor, type StatusProbes, type StatusReport } from '../../status/status.ts';
 
 /** What only the process wiring knows (server.ts): filled in as the parts come up. */
@@ -19,7 +20,7 @@ const ORDER_ROUTE = '/api/v3/order';
  * for the status page (`?since=<ms>` returns only newer samples), and the same figures as
  * gauges in `registry` (/metrics). Samples once per second on an unref'd timer, stopped on close.
  */
-export function statusRoutes(app: FastifyInstance, registry: Registry, deps: StatusDeps): StatusMonitor {
+export function statusRoutes(app: FastifyInstance, registry: Registry, observers: AnswerObserver[], deps: StatusDeps): StatusMonitor {
   const extras = deps.status ?? {};
   const monitor = new StatusMonitor({
     seq: () => deps.exchange.health(),
@@ -30,8 +31,8 @@ export function statusRoutes(app: FastifyInstance, registry: Registry, deps: Sta
     connections: () => { if (!extras.connections) throw new Error('n/a'); return extras.connections(); },
   }, deps.clock ? { clock: deps.clock } : {});
 
-  app.addHook('onResponse', async (req, reply) => {
-    if (req.method === 'POST' && req.routeOptions.url === ORDER_ROUTE && reply.statusCode < 400) monitor.recordOrderLatency(reply.elapsedTime);
+  observers.push((method, route, status, elapsedMs) => {
+    if (method === 'POST' && route === ORDER_ROUTE && status < 400) monitor.recordOrderLatency(elapsedMs);
   });
   monitor.tick();
   const timer = setInterval(() => monitor.tick(), 1000);
