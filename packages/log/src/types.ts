@@ -53,6 +53,11 @@ export interface EntryLog extends CursorStore {
   /** Seq of the oldest readable entry, 0 when empty. */
   firstSeq(): Promise<number>;
   trimBelow(seq: number): Promise<void>;
+  /**
+   * Makes every appended entry durable. Only logs whose appends are not durable by themselves
+   * have it (a FileJournal opened with `durable: false`); for the others `append` already is.
+   */
+  sync?(): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -82,6 +82,56 @@ describe('Sequencer', () => {
     expect(fromLog).toEqual(acks.map((a) => a.events));
   });
 
+  it('with eventsAfterCommands, acknowledges on the command log alone and appends events after it, in seq order', async () => {
+    const commandLog = new MemoryLog();
+    const inner = new MemoryLog();
+    let release!: () => void;
+    const gate = new Promise<void>((r) => { release = r; });
+    const order: string[] = [];
+    let syncs = 0;
+    const trace: EntryLog = Object.assign(Object.create(commandLog) as EntryLog, {
+      append: (e: readonly LogEntry[]) => commandLog.append(e).then(() => { order.push(`c${e[0]!.seq}`); }),
+    });
+    // The event log holds every append until released: acknowledgements must not wait for it.
+    const slowEvents: EntryLog = Object.assign(Object.create(inner) as EntryLog, {
+      append: (e: readonly LogEntry[]) => { order.push(`e${e[0]!.seq}`); return gate.then(() => inner.append(e)); },
+      sync: () => { syncs++; return Promise.resolve(); },
+    });
+    const { seq } = sequencer({ commandLog: trace, eventLog: slowEvents, eventsAfterCommands: true, maxBatch: 16, snapshotEveryCommands: 100 });
+    const acks = await Promise.all(commands(300).map((c) => seq.submit(c)));
+    expect(acks.map((a) => a.seq)).toEqual(acks.map((_, i) => i + 1));
+    expect(await inner.lastSeq()).toBe(0); // acknowledged while no event entry was written yet
+    // Every event append comes after its own command entry, and the appends run in seq order.
+    const eSeqs = order.filter((x) => x.startsWith('e')).map((x) => Number(x.slice(1)));
+    expect(eSeqs).toEqual([...eSeqs].sort((a, b) => a - b));
+    for (const x of eSeqs) expect(order.indexOf(`c${x}`)).toBeLessThan(order.indexOf(`e${x}`));
+    release();
+    await seq.close({ snapshot: false });
+    const fromLog = (await inner.read(0, 10_000)).flatMap((e: LogEntry) => decodeEventBatch(e.payload).events);
+    expect(fromLog).toEqual(acks.map((a) => a.events));
+    expect(syncs).toBeGreaterThan(0); // before each snapshot save
+  });
+
+  it('with eventsAfterCommands, a failed event append stops the sequencer after the acknowledgements it already gave', async () => {
+    const inner = new MemoryLog();
+    let calls = 0;
+    const failing: EntryLog = Object.assign(Object.create(inner) as EntryLog, {
+      append: (e: readonly LogEntry[]) => (++calls === 3 ? Promise.reject(new Error('EIO')) : inner.append(e)),
+    });
+    const { seq, commandLog } = sequencer({ eventLog: failing, eventsAfterCommands: true, maxBatch: 10 });
+    const results = await Promise.allSettled(commands(100).map((c) => seq.submit(c)));
+    expect((await seq.failed).cause.message).toBe('EIO');
+    const acked = results.filter((r) => r.status === 'fulfilled').length;
+    expect(acked).toBeLessThanOrEqual(await commandLog.lastSeq());
+    await expect(seq.submit(commands(1)[0]!)).rejects.toBeInstanceOf(SequencerFailedError);
+    // Recovery re-appends the events the event log lost: it ends complete and in order.
+    const r = await recover({ commandLog, eventLog: inner, snapshots: new MemorySnapshotStore(), codec });
+    expect(r.republishedEventEntries).toBeGreaterThan(0);
+    const entries = await inner.read(0, 10_000);
+    expect(entries[entries.length - 1]!.seq).toBe(await commandLog.lastSeq());
+    await seq.close();
+  });
+
   it('says busy when the intake queue is full and loses nothing it accepted', async () => {
     const { seq, commandLog } = sequencer({ intakeCapacity: 50 });
     const results = await Promise.allSettled(commands(500).map((c) => seq.submit(c)));

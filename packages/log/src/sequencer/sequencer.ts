@@ -27,6 +27,15 @@ export interface SequencerOptions<E extends SequencedEngine> {
   readonly keepSnapshots?: number;
   readonly clock?: () => number;
   readonly logger?: Logger;
+  /**
+   * Acknowledge once the command log alone is durable, and append the batch's events only after
+   * that (so the event log never runs ahead of the commands). For an event log whose appends are
+   * not durable by themselves (a FileJournal opened with `durable: false`): events are derived
+   * from the commands, and recovery re-appends whatever the event log lost (recovery.ts). Before a
+   * snapshot is saved the event log is synced, so nothing below a snapshot is ever missing.
+   * Default false: an acknowledgement waits for both logs.
+   */
+  readonly eventsAfterCommands?: boolean;
 }
 
 export interface SequencerStats {
@@ -41,6 +50,9 @@ export interface SequencerStats {
 
 interface Inflight { readonly done: Promise<void> }
 
+/** With `eventsAfterCommands`: batches whose events may still be unwritten before intake waits. */
+const EVENT_BACKLOG_BATCHES = 64;
+
 /**
  * The single writer: gateway → [intake queue] → sequencer → engine → command log (+ event log)
  * → waiters. One batch at a time: stamp consecutive seqs and one time, apply, append the batch
@@ -52,6 +64,8 @@ interface Inflight { readonly done: Promise<void> }
 export class Sequencer<E extends SequencedEngine> {
   private readonly queue: IntakeQueue;
   private readonly inflight: Inflight[] = [];
+  /** With `eventsAfterCommands`: event appends of acknowledged batches not yet written. */
+  private readonly eventsPending: Inflight[] = [];
   private closing = false;
   private failure: SequencerFailedError | null = null;
   private loopDone: Promise<void> | null = null;
@@ -70,7 +84,7 @@ export class Sequencer<E extends SequencedEngine> {
   constructor(options: SequencerOptions<E>) {
     this.opts = {
       intakeCapacity: 100_000, maxBatch: 4096, maxInflightBatches: 8, snapshotEveryCommands: 1_000_000,
-      snapshotEveryMs: 5 * 60_000, keepSnapshots: 2, clock: Date.now, ...options,
+      snapshotEveryMs: 5 * 60_000, keepSnapshots: 2, clock: Date.now, eventsAfterCommands: false, ...options,
     };
     this.queue = new IntakeQueue(this.opts.intakeCapacity);
     this.durable = options.engine.lastSeq;
@@ -114,6 +128,8 @@ export class Sequencer<E extends SequencedEngine> {
         continue;
       }
       if (this.inflight.length >= this.opts.maxInflightBatches) await this.inflight[0]!.done;
+      // The event log may fall behind the acknowledgements, but only by a bounded number of batches.
+      if (this.eventsPending.length >= EVENT_BACKLOG_BATCHES) await this.eventsPending[0]!.done;
       await this.waitForReplica();
       if (this.failure) break;
       const waiters = this.queue.take(this.opts.maxBatch);
@@ -126,7 +142,7 @@ export class Sequencer<E extends SequencedEngine> {
       // Let I/O completions (fsync, Redis replies) run between batches even under full load.
       await new Promise<void>((r) => setImmediate(r));
     }
-    await Promise.allSettled(this.inflight.map((i) => i.done));
+    await Promise.allSettled([...this.inflight, ...this.eventsPending].map((i) => i.done));
     for (const w of this.queue.drainAll()) w.reject(this.failure ?? new SequencerClosedError('stopped'));
   }
 
@@ -167,13 +183,24 @@ export class Sequencer<E extends SequencedEngine> {
     if (lastSeq !== firstSeq + commands.length - 1) throw new Error(`engine seq ${lastSeq} after applying ${firstSeq}..${firstSeq + commands.length - 1}`);
     const payload = encodeCommandBatch(requestIds ? { tsMs, commands, requestIds } : { tsMs, commands });
     this.opts.snapshotter.onBatch(lastSeq, payload);
-    const writes: Promise<void>[] = [this.opts.commandLog.append([{ seq: lastSeq, payload }])];
-    if (this.opts.eventLog) writes.push(this.opts.eventLog.append([{ seq: lastSeq, payload: encodeEventBatch({ tsMs, events }) }]));
+    const logged = this.opts.commandLog.append([{ seq: lastSeq, payload }]);
+    const eventLog = this.opts.eventLog;
+    let acked: Promise<unknown> = logged;
+    let written: Promise<unknown> = logged;
+    if (eventLog) {
+      const entry = [{ seq: lastSeq, payload: encodeEventBatch({ tsMs, events }) }];
+      if (this.opts.eventsAfterCommands) {
+        // Batches' command appends resolve in order, so the event appends are made in seq order too.
+        const appended = logged.then(() => eventLog.append(entry));
+        written = Promise.all([logged, appended]);
+      } else {
+        written = acked = Promise.all([logged, eventLog.append(entry)]);
+      }
+    }
     this.batches++;
-    const written = Promise.all(writes);
     this.lastWritten = written;
     const record: Inflight = {
-      done: written.then(
+      done: acked.then(
         () => {
           this.durable = lastSeq;
           for (let i = 0; i < waiters.length; i++) waiters[i]!.resolve({ seq: firstSeq + i, tsMs, events: events[i]! });
@@ -182,6 +209,14 @@ export class Sequencer<E extends SequencedEngine> {
       ).finally(() => { this.inflight.splice(this.inflight.indexOf(record), 1); }),
     };
     this.inflight.push(record);
+    if (written !== acked) {
+      // Acknowledged already: a failed event append stops the sequencer (recovery re-appends the events).
+      const pending: Inflight = {
+        done: written.then(() => undefined, (err: unknown) => { if (!this.failure) this.fail(err, []); })
+          .finally(() => { this.eventsPending.splice(this.eventsPending.indexOf(pending), 1); }),
+      };
+      this.eventsPending.push(pending);
+    }
     const capture = this.maybeCapture(commands.length);
     if (capture) this.snapshotInProgress = this.persistSnapshot(capture, written);
   }
@@ -217,6 +252,8 @@ export class Sequencer<E extends SequencedEngine> {
   private async persistSnapshot(taken: Promise<TakenSnapshot>, written: Promise<unknown>): Promise<void> {
     try {
       await written;
+      // Entries below a snapshot are never regenerated by recovery: they must be durable first.
+      await this.opts.eventLog?.sync?.();
       const s = await taken;
       await this.opts.snapshots.save({ seq: s.seq, stateHash: s.stateHash, sizeBytes: s.bytes.length }, s.bytes);
       this.snapshotCount++;
