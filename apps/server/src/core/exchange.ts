@@ -165,6 +165,7 @@ export class Exchange {
       await replayHistory(eventLog, history);
       const sequencer = new Sequencer<Engine>({
         engine, commandLog, eventLog, snapshots, snapshotter: new InlineSnapshotter(() => engine, codec),
+        eventsAfterCommands: opts.storage.kind === 'files',
         ...(opts.logger ? { logger: opts.logger } : {}),
         ...(opts.snapshotEveryCommands ? { snapshotEveryCommands: opts.snapshotEveryCommands } : {}),
         ...(opts.snapshotEveryMs ? { snapshotEveryMs: opts.snapshotEveryMs } : {}),
@@ -246,7 +247,9 @@ export async function openStorage(s: Storage): Promise<{ commandLog: CommandLog;
   if (s.kind === 'memory') return { commandLog: new MemoryLog(), eventLog: new MemoryLog(), snapshots: new MemorySnapshotStore() };
   if (s.kind === 'files') {
     const commandLog = await FileJournal.open({ dir: `${s.dataDir}/commands` });
-    const eventLog = await FileJournal.open({ dir: `${s.dataDir}/events` });
+    // Events are derived from the commands: the sequencer acknowledges on the command journal and
+    // appends events after it (eventsAfterCommands); recovery re-appends what a crash lost.
+    const eventLog = await FileJournal.open({ dir: `${s.dataDir}/events`, durable: false });
     const snapshots = await FileSnapshotStore.open({ dir: `${s.dataDir}/snapshots` });
     return { commandLog, eventLog, snapshots };
   }

@@ -24,6 +24,14 @@ export interface FileJournalOptions {
    * truncated), and a segment the writer trimmed away is dropped from the index.
    */
   readonly follow?: boolean;
+  /**
+   * Default true: `append` resolves once the entries are durable (O_DSYNC / fdatasync per flush).
+   * False: it resolves once they are written to the operating system — they survive the process
+   * dying, not a power loss — and `sync()` makes everything appended so far durable (sealed
+   * segments and `close` are synced too). For the event log, whose entries recovery regenerates
+   * from the command log (Sequencer `eventsAfterCommands`).
+   */
+  readonly durable?: boolean;
 }
 
 /** At most this many new bytes are scanned per follow step (the rest is picked up next time). */
@@ -34,6 +42,8 @@ const DSYNC = typeof fsc.O_DSYNC === 'number' && fsc.O_DSYNC !== 0 && process.pl
 
 interface PendingAppend {
   readonly entries: readonly LogEntry[];
+  /** A `sync()` call: this flush ends with an fdatasync. */
+  readonly sync?: boolean;
   readonly resolve: () => void;
   readonly reject: (err: Error) => void;
 }
@@ -63,12 +73,14 @@ export class FileJournal implements EntryLog {
   private readonly segmentBytes: number;
   private readonly readOnly: boolean;
   private readonly follow: boolean;
+  private readonly durable: boolean;
   private refreshing: Promise<boolean> | null = null;
   private readonly logger: Logger | undefined;
 
   private constructor(private readonly dir: string, opts: FileJournalOptions) {
     this.segmentBytes = opts.segmentBytes ?? 64 * 1024 * 1024;
     this.readOnly = opts.readOnly ?? false;
+    this.durable = opts.durable ?? true;
     this.follow = opts.follow ?? false;
     this.logger = opts.logger;
     if (this.follow && !this.readOnly) throw new Error('journal: follow needs readOnly');
@@ -181,7 +193,11 @@ export class FileJournal implements EntryLog {
         records.push({ seq: e.seq, bytes: HEADER_BYTES + e.payload.length });
       }
     }
-    if (records.length === 0) return;
+    const syncAfter = !this.durable && group.some((p) => p.sync === true);
+    if (records.length === 0) {
+      if (syncAfter) await this.active?.datasync();
+      return;
+    }
     const seg = await this.writableSegment(records[0]!.seq);
     const buf = Buffer.concat(bufs);
     let done = 0;
@@ -191,7 +207,7 @@ export class FileJournal implements EntryLog {
       done += bytesWritten;
     }
     // With O_DSYNC each write returned only once its data (and the file size) was durable.
-    if (!DSYNC) await this.active!.datasync();
+    if ((this.durable && !DSYNC) || syncAfter) await this.active!.datasync();
     let offset = seg.size;
     for (const r of records) {
       seg.index(r.seq, offset, r.bytes);
@@ -202,9 +218,13 @@ export class FileJournal implements EntryLog {
   private async writableSegment(firstSeq: number): Promise<Segment> {
     const last = this.segments[this.segments.length - 1];
     if (last && this.active && last.size < this.segmentBytes) return last;
-    if (this.active) await this.active.close();
+    if (this.active) {
+      // A sealed segment is durable whatever the mode: sync() only ever has the active one to sync.
+      if (!this.durable) await this.active.datasync();
+      await this.active.close();
+    }
     const seg = new Segment(firstSeq, path.join(this.dir, segmentName(firstSeq)));
-    this.active = await fsp.open(seg.file, DSYNC ? fsc.O_WRONLY | fsc.O_CREAT | fsc.O_EXCL | fsc.O_DSYNC : 'wx');
+    this.active = await fsp.open(seg.file, DSYNC && this.durable ? fsc.O_WRONLY | fsc.O_CREAT | fsc.O_EXCL | fsc.O_DSYNC : 'wx');
     // The new file's directory entry must be durable before anything in it is acknowledged.
     await fsyncDir(this.dir);
     this.segments.push(seg);
@@ -344,9 +364,20 @@ export class FileJournal implements EntryLog {
 
   async cursors(): Promise<ReadonlyMap<string, number>> { return new Map(this.cursorMap); }
 
+  /** Makes every entry appended before this call durable (a no-op wait for a durable journal). */
+  sync(): Promise<void> {
+    if (this.readOnly) return Promise.resolve();
+    if (this.failed) return Promise.reject(this.failed);
+    return new Promise<void>((resolve, reject) => {
+      this.pending.push({ entries: [], sync: true, resolve, reject });
+      if (!this.flushing) void this.flushLoop();
+    });
+  }
+
   async close(): Promise<void> {
     while (this.flushing) await new Promise((r) => setImmediate(r));
     await this.cursorWrite;
+    if (this.active && !this.durable && !this.failed) await this.active.datasync();
     if (this.active) await this.active.close();
     this.active = null;
     for (const seg of this.segments) await seg.closeReader();
