@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { Command, MarketConfig } from '@matchbox/domain';
 import type { Engine } from '@matchbox/engine';
 import {
-  FileJournal, FileSnapshotStore, InlineSnapshotter, MemoryLog, MemorySnapshotStore, PgSnapshotStore, RedisStreamLog, Sequencer,
+  FileJournal, FileSnapshotStore, InlineSnapshotter, ReplicaSnapshotter, MemoryLog, MemorySnapshotStore, PgSnapshotStore, RedisStreamLog, Sequencer,
   decodeEventBatch, matchboxEngineCodec, recover,
   type Accepted, type CommandLog, type EventLog, type SequencerStats, type SnapshotMeta, type SnapshotStore,
 } from '@matchbox/log';
@@ -34,6 +34,8 @@ export interface ExchangeOptions {
    * Without it, history is the bounded `MemoryHistory` alone.
    */
   readonly historyStore?: HistoryStoreConfig;
+  /** Files storage: encode snapshots on a replica worker thread (default) or inline (false). */
+  readonly replicaSnapshots?: boolean;
   /** Limits of the in-memory history (the recent cache when `historyStore` is set). */
   readonly memoryLimits?: Partial<MemoryHistoryLimits>;
 }
@@ -99,7 +101,15 @@ export class Exchange {
     const { commandLog, eventLog, snapshots } = await openStorage(opts.storage);
     const closers = [() => commandLog.close(), () => eventLog.close(), () => snapshots.close()];
     try {
-      const recovered = await recover({ commandLog, eventLog, snapshots, codec, ...(opts.logger ? { logger: opts.logger } : {}) });
+      // Embedded (files): snapshots are encoded by a replica engine on a worker thread, so taking one
+      // pauses intake for milliseconds instead of the whole encode (bench:log: 38 ms vs 591 ms at 1M
+      // resting orders). It is fed exactly what recovery starts from and replays.
+      const replica = opts.storage.kind === 'files' && opts.replicaSnapshots !== false ? new ReplicaSnapshotter({ markets: opts.markets }) : null;
+      if (replica) closers.push(() => replica.close());
+      const recovered = await recover({
+        commandLog, eventLog, snapshots, codec, ...(opts.logger ? { logger: opts.logger } : {}),
+        ...(replica ? { onSnapshotLoaded: (bytes: Uint8Array | null) => replica.init(bytes), onBatch: (seq: number, payload: Uint8Array) => replica.onBatch(seq, payload) } : {}),
+      });
       const engine = recovered.engine;
       let history: History;
       let projector: ProjectorView | undefined;
@@ -164,7 +174,7 @@ export class Exchange {
       }
       await replayHistory(eventLog, history);
       const sequencer = new Sequencer<Engine>({
-        engine, commandLog, eventLog, snapshots, snapshotter: new InlineSnapshotter(() => engine, codec),
+        engine, commandLog, eventLog, snapshots, snapshotter: replica ?? new InlineSnapshotter(() => engine, codec),
         eventsAfterCommands: opts.storage.kind === 'files',
         ...(opts.logger ? { logger: opts.logger } : {}),
         ...(opts.snapshotEveryCommands ? { snapshotEveryCommands: opts.snapshotEveryCommands } : {}),
