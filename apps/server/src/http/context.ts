@@ -17,6 +17,8 @@ export interface ExchangePort {
   readonly history: HistoryReader;
   submit(command: Command): Promise<Accepted>;
   health(): ExchangeHealth;
+  /** The history store's projector, when this process runs one (the status page shows its lag). */
+  projectorProgress?(): { readonly seq: number } | null;
 }
 
 export interface Auth {

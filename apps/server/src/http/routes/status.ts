@@ -24,7 +24,8 @@ export function statusRoutes(app: FastifyInstance, registry: Registry, observers
   const extras = deps.status ?? {};
   const monitor = new StatusMonitor({
     seq: () => deps.exchange.health(),
-    projectedSeq: () => deps.exchange.history.lastSeq,
+    // The store's projector when this process runs one (it may lag under load); else the in-memory history.
+    projectedSeq: () => deps.exchange.projectorProgress?.()?.seq ?? deps.exchange.history.lastSeq,
     // late-bound: server.ts fills `connections` in once the WebSocket server is attached
     snapshotsTaken: () => { if (!extras.snapshotsTaken) throw new Error('n/a'); return extras.snapshotsTaken(); },
     ...(extras.snapshots ? { snapshots: extras.snapshots } : {}),
