@@ -6,42 +6,26 @@ import { describe, expect, it } from 'vitest';
 import { describeLogConformance } from '../testing/log-conformance.ts';
 import { FileJournal } from './file-journal.ts';
 
-describeLogConformance('file journal', async () => {
-  const dir = await mkdtemp(path.join(tmpdir(), 'mbx-journal-'));
-  // Small segments so that rotation and whole-segment trimming are exercised by the suite.
-  const opts = { dir, segmentBytes: 8 * 1024 };
-  let current = await FileJournal.open(opts);
-  return {
-    log: current,
-    reopen: async () => {
-      await current.close();
-      current = await FileJournal.open(opts);
-      return current;
-    },
-    cleanup: async () => {
-      await current.close();
-      await rm(dir, { recursive: true, force: true });
-    },
-  };
-});
-
-describeLogConformance('file journal (durable: false)', async () => {
-  const dir = await mkdtemp(path.join(tmpdir(), 'mbx-journal-lazy-'));
-  const opts = { dir, segmentBytes: 8 * 1024, durable: false };
-  let current = await FileJournal.open(opts);
-  return {
-    log: current,
-    reopen: async () => {
-      await current.close();
-      current = await FileJournal.open(opts);
-      return current;
-    },
-    cleanup: async () => {
-      await current.close();
-      await rm(dir, { recursive: true, force: true });
-    },
-  };
-});
+for (const durable of [true, false]) {
+  describeLogConformance(durable ? 'file journal' : 'file journal (durable: false)', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'mbx-journal-'));
+    // Small segments so that rotation and whole-segment trimming are exercised by the suite.
+    const opts = { dir, segmentBytes: 8 * 1024, durable };
+    let current = await FileJournal.open(opts);
+    return {
+      log: current,
+      reopen: async () => {
+        await current.close();
+        current = await FileJournal.open(opts);
+        return current;
+      },
+      cleanup: async () => {
+        await current.close();
+        await rm(dir, { recursive: true, force: true });
+      },
+    };
+  });
+}
 
 /** The open flags of this process's descriptors on files under `dir` (Linux /proc). */
 function openFlags(dir: string): number[] {

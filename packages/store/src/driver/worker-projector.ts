@@ -1,7 +1,6 @@
-import type { MarketConfig } from '@matchbox/domain';
 import type { Logger } from 'pino';
 import type { ProjectorStats } from '../projector/projector.ts';
-import { fromWorkerError, type WorkerReply } from './pglite-worker-protocol.ts';
+import { fromWorkerError, type WorkerProjectorConfig, type WorkerReply } from './pglite-worker-protocol.ts';
 
 /** What the server needs of a projector, wherever it runs: its name, counters and stored cursor. */
 export interface ProjectorView {
@@ -12,16 +11,8 @@ export interface ProjectorView {
   cursor(): Promise<number>;
 }
 
-export interface WorkerProjectorOptions {
-  /** The event log's FileJournal directory; the worker follows it read-only. */
-  readonly journalDir: string;
-  readonly markets: readonly MarketConfig[];
-  /** Cursor name in `projector_cursor` and in the log's cursor store. */
-  readonly name?: string;
-  readonly idlePollMs?: number;
-  readonly maxEntriesPerBatch?: number;
-  readonly maxEventsPerBatch?: number;
-  readonly ackIntervalMs?: number;
+/** What the worker's Projector is configured with (the shared seq slot is made by the driver). */
+export interface WorkerProjectorOptions extends Omit<WorkerProjectorConfig, 'visibleSeq'> {
   /**
    * Records the projected seq in the WRITER's cursor store (so trimming stays below it); the
    * worker's journal is read-only. Called one at a time, in order; a failure is logged.
