@@ -5,6 +5,7 @@ import { checkInvariants, type Engine } from '@matchbox/engine';
 import { decodeCommandBatch, matchboxEngineCodec, type CommandLog } from '../../packages/log/src/index.ts';
 export { PrivateRedis, freePort } from '../../packages/log/src/testing/private-redis.ts';
 import { canonical } from './canonical.ts';
+import { EventDigest, sha256, type EventJournalReport } from './event-journal.ts';
 import type { ChildConfig } from './sequencer-child.ts';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -16,6 +17,8 @@ export interface ReadyInfo {
   readonly invariants: string[];
   readonly snapshotSeq: number;
   readonly rejected: number[];
+  /** The child's event journal after recovery (file kind only); `republished`: entries recovery re-appended. */
+  readonly events: (EventJournalReport & { readonly republished: number }) | null;
 }
 
 export function waitFor<T>(what: string, timeoutMs: number, check: () => T | undefined, onTick?: () => string): Promise<T> {
@@ -98,10 +101,54 @@ export class SequencerChild {
  * The reference the crash tests compare against: a separate engine fed every logged command in
  * order (no snapshots involved), checking each acknowledged command is at its seq. It commits a
  * cursor on the log so the sequencer never trims entries it has not read yet.
+ *
+ * With `events`, it also keeps, for each seq, the sha256 of the canonical JSON of the events its
+ * engine produced, to check an event journal against (`checkEventJournal`). Seqs below the first
+ * one a checked journal still holds are dropped: a journal is only ever trimmed further, never
+ * refilled below.
  */
 export class ReferenceReplay {
   readonly engine: Engine = matchboxEngineCodec().create();
   checkedAcks = 0;
+  /** seq → sha256 of the canonical JSON of the events engine.apply returned for it (only with `events`). */
+  private readonly events = new Map<number, string>();
+  private eventsFrom = 1;
+
+  constructor(private readonly opts: { events?: boolean } = {}) {}
+
+  /**
+   * Checks a journal summary against the reference's events over the range the journal holds.
+   * `complete`: the journal must end exactly where the reference does (after recovery); otherwise
+   * it may end earlier (a crash may leave acknowledged batches' events unwritten) but never later.
+   */
+  checkEventJournal(report: EventJournalReport, complete: boolean, what: string): void {
+    if (!this.opts.events) throw new Error('ReferenceReplay was created without events');
+    const ref = this.engine.lastSeq;
+    if (!report.contiguous) throw new Error(`${what}: event journal not contiguous: ${report.gap}`);
+    if (complete ? report.lastSeq !== ref : report.lastSeq > ref) {
+      throw new Error(`${what}: event journal ends at ${report.lastSeq} (${report.entries} entries from ${report.firstSeq}), the reference at ${ref}`);
+    }
+    if (report.entries === 0) {
+      if (complete && ref > 0) throw new Error(`${what}: event journal empty, the reference is at ${ref}`);
+      return;
+    }
+    if (report.firstSeq < this.eventsFrom) throw new Error(`${what}: event journal starts at ${report.firstSeq}, below ${this.eventsFrom} where an earlier check saw it start`);
+    const digest = new EventDigest();
+    for (let seq = report.firstSeq; seq <= report.lastSeq; seq++) {
+      const events = this.events.get(seq);
+      if (events === undefined) throw new Error(`${what}: the reference has no events for seq ${seq}`);
+      digest.add(seq, events);
+    }
+    const expected = digest.digest();
+    if (expected !== report.digest) {
+      throw new Error(`${what}: event journal ${report.firstSeq}..${report.lastSeq} differs from the reference's events (digest ${report.digest}, the reference's ${expected})`);
+    }
+    for (let seq = this.eventsFrom; seq < report.firstSeq; seq++) this.events.delete(seq);
+    this.eventsFrom = report.firstSeq;
+  }
+
+  /** Seqs whose events the reference holds (a bound the tests keep an eye on). */
+  get eventsHeld(): number { return this.events.size; }
 
   async catchUp(log: CommandLog, acked: Map<number, string>): Promise<void> {
     for (;;) {
@@ -118,7 +165,9 @@ export class ReferenceReplay {
             acked.delete(seq);
             this.checkedAcks++;
           }
-          this.engine.apply(c, seq++, batch.tsMs);
+          const events = this.engine.apply(c, seq, batch.tsMs);
+          if (this.opts.events) this.events.set(seq, sha256(canonical(events)));
+          seq++;
         }
       }
     }

@@ -3,9 +3,13 @@
  * under a steady random load and prints every acknowledgement, until SIGKILL (or SIGTERM, which
  * shuts down gracefully). Output protocol on stdout, one line each:
  *
- *   READY {"lastSeq":…, "stateHash":"…", "invariants":[…], "snapshotSeq":…, "rejected":[…]}
+ *   READY {"lastSeq":…, "stateHash":"…", "invariants":[…], "snapshotSeq":…, "rejected":[…], "events":{…}|null}
  *   A <seq> <canonical JSON of the command>      (only after the command is durable)
  *   CLOSED {"lastSeq":…, "stateHash":"…"}
+ *
+ * The file kind also keeps an event journal the way the embedded mode does (not durable by itself,
+ * written after the commands are acknowledged, completed by recovery); READY's `events` describes
+ * it as recovery left it (event-journal.ts).
  */
 import path from 'node:path';
 import { pino } from 'pino';
@@ -13,8 +17,10 @@ import { checkInvariants, type Engine } from '@matchbox/engine';
 import type { Command } from '@matchbox/domain';
 import {
   BusyError, FileJournal, FileSnapshotStore, InlineSnapshotter, RedisStreamLog, ReplicaSnapshotter, Sequencer, Workload, matchboxEngineCodec, recover, type CommandLog,
+  type EventLog,
 } from '../../packages/log/src/index.ts';
 import { canonical } from './canonical.ts';
+import { describeEventJournal } from './event-journal.ts';
 
 export interface ChildConfig {
   readonly kind: 'file' | 'redis';
@@ -44,6 +50,10 @@ function emit(line: string): void {
 }
 
 const commandLog = await openLog();
+// Small segments, so that rotation (which syncs) and trimming by whole segments both happen.
+const eventLog: EventLog | undefined = cfg.kind === 'file'
+  ? await FileJournal.open({ dir: path.join(cfg.dir, 'events'), segmentBytes: 64 * 1024, durable: false, logger })
+  : undefined;
 const snapshots = await FileSnapshotStore.open({ dir: path.join(cfg.dir, 'snapshots') });
 const codec = matchboxEngineCodec();
 // Installed before READY is printed: the parent may send SIGTERM as soon as it reads READY.
@@ -54,7 +64,7 @@ process.on('SIGTERM', () => stop());
 // The replica is fed exactly what recovery starts from and replays, so it ends where the engine does.
 const replica = cfg.snapshotter === 'replica' ? new ReplicaSnapshotter() : null;
 const recovered = await recover({
-  commandLog, snapshots, codec, logger,
+  commandLog, snapshots, codec, logger, ...(eventLog ? { eventLog } : {}),
   onSnapshotLoaded: async (bytes) => { await replica?.init(bytes); },
   onBatch: (lastSeq, payload) => replica?.onBatch(lastSeq, payload),
 });
@@ -62,10 +72,13 @@ const engine = recovered.engine;
 process.stdout.write(`READY ${JSON.stringify({
   lastSeq: engine.lastSeq, stateHash: engine.stateHash(), invariants: checkInvariants(engine),
   snapshotSeq: recovered.snapshot?.seq ?? 0, rejected: recovered.rejectedSnapshots.map((r) => r.seq),
+  events: eventLog
+    ? { ...await describeEventJournal(eventLog, canonical, path.join(cfg.dir, 'event-digests.json')), republished: recovered.republishedEventEntries }
+    : null,
 })}\n`);
 
 const sequencer = new Sequencer<Engine>({
-  engine, commandLog, snapshots, snapshotter: replica ?? new InlineSnapshotter(() => engine, codec),
+  engine, commandLog, ...(eventLog ? { eventLog, eventsAfterCommands: true } : {}), snapshots, snapshotter: replica ?? new InlineSnapshotter(() => engine, codec),
   snapshotEveryCommands: cfg.snapshotEvery, maxBatch: 128, intakeCapacity: 1000, logger,
 });
 sequencer.start();
@@ -73,6 +86,7 @@ stop = () => {
   stopping = true;
   void sequencer.close().then(async () => {
     await commandLog.close();
+    await eventLog?.close();
     process.stdout.write(`${out}CLOSED ${JSON.stringify({ lastSeq: engine.lastSeq, stateHash: engine.stateHash() })}\n`, () => process.exit(0));
   });
 };
