@@ -1,7 +1,8 @@
 /** Messages between the sequencer thread and the snapshot replica worker. */
 export type ReplicaRequest =
   | { readonly t: 'init'; readonly snapshot: Uint8Array | null }
-  | { readonly t: 'batch'; readonly lastSeq: number; readonly payload: Uint8Array }
+  /** Logged batches in seq order, posted together (one message per few ms, not one per batch). */
+  | { readonly t: 'batches'; readonly lastSeqs: readonly number[]; readonly payloads: readonly Uint8Array[] }
   | { readonly t: 'snapshot'; readonly id: number };
 
 export type ReplicaReply =

@@ -25,12 +25,14 @@ port.on('message', (msg: ReplicaRequest) => {
     if (msg.t === 'init') {
       engine = msg.snapshot ? codec.decode(msg.snapshot) : codec.create();
       post({ t: 'ready', seq: engine.lastSeq });
-    } else if (msg.t === 'batch') {
-      const batch = decodeCommandBatch(msg.payload);
-      let seq = msg.lastSeq - batch.commands.length + 1;
-      for (const c of batch.commands) {
-        if (seq > engine.lastSeq) engine.apply(c, seq, batch.tsMs);
-        seq++;
+    } else if (msg.t === 'batches') {
+      for (let i = 0; i < msg.payloads.length; i++) {
+        const batch = decodeCommandBatch(msg.payloads[i]!);
+        let seq = msg.lastSeqs[i]! - batch.commands.length + 1;
+        for (const c of batch.commands) {
+          if (seq > engine.lastSeq) engine.apply(c, seq, batch.tsMs);
+          seq++;
+        }
       }
       Atomics.store(progress, 0, BigInt(engine.lastSeq));
     } else {

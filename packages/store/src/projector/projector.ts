@@ -78,6 +78,8 @@ export class Projector {
   private lastAckMs = 0;
   private ackedSeq = 0;
   private cursorReady = false;
+  /** The cursor when the last step found the log empty after it (null after a step that projected). */
+  private idleAt: number | null = null;
   /** The next batch, built while the current one is written (at most one ahead: bounded memory). */
   private prefetched: { from: number; batch: Promise<PreparedBatch | null> } | null = null;
 
@@ -99,7 +101,18 @@ export class Projector {
   /** Projects one bounded batch in one transaction. `entries === 0` means the log had nothing new. */
   async step(): Promise<StepResult> {
     await this.ensureCursor();
+    if (this.idleAt !== null) {
+      // Idle: look at the log before opening a transaction (a PGlite transaction costs a few ms of
+      // CPU, every idle poll). Another projector on the same database may have moved the cursor
+      // further; anything after ours means a real step, which reads the cursor under its lock.
+      const seq = this.idleAt;
+      if ((await this.opts.log.read(seq, 1)).length === 0) {
+        await this.maybeAck(seq, true);
+        return { seq, entries: 0, events: 0, rows: 0 };
+      }
+    }
     const r = await this.opts.db.transaction((tx) => this.project(tx));
+    this.idleAt = r.entries === 0 ? r.seq : null;
     this.stats.seq = r.seq;
     if (r.entries > 0) {
       this.stats.batches++;
