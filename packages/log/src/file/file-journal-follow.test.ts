@@ -34,6 +34,19 @@ async function readAll(log: FileJournal, after: number, max = 7): Promise<LogEnt
 }
 
 describe('file journal follower (readOnly + follow)', () => {
+  it('sees a record larger than one follow step (8 MB)', async () => {
+    const dir = await tempDir();
+    const writer = await FileJournal.open({ dir });
+    const follower = await FileJournal.open({ dir, readOnly: true, follow: true });
+    const big = Buffer.alloc(9 * 1024 * 1024, 7);
+    await writer.append([{ seq: 1, payload: big }, entry(2)]);
+    const got = await readAll(follower, 0);
+    expect(got.map((e) => e.seq)).toEqual([1, 2]);
+    expect(Buffer.from(got[0]!.payload).equals(big)).toBe(true);
+    await follower.close();
+    await writer.close();
+  });
+
   it('needs readOnly', async () => {
     await expect(FileJournal.open({ dir: await tempDir(), follow: true })).rejects.toThrow(/readOnly/);
   });

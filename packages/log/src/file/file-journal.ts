@@ -320,9 +320,15 @@ export class FileJournal implements EntryLog {
     try {
       const size = (await handle.stat()).size;
       if (size <= seg.size) return false;
-      const buf = Buffer.allocUnsafe(Math.min(size - seg.size, FOLLOW_CHUNK_BYTES));
-      const { bytesRead } = await handle.read(buf, 0, buf.length, seg.size);
-      const scan = scanRecords(buf.subarray(0, bytesRead), prevSeq);
+      let buf = Buffer.allocUnsafe(Math.min(size - seg.size, FOLLOW_CHUNK_BYTES));
+      let { bytesRead } = await handle.read(buf, 0, buf.length, seg.size);
+      let scan = scanRecords(buf.subarray(0, bytesRead), prevSeq);
+      if (scan.records.length === 0 && bytesRead === FOLLOW_CHUNK_BYTES) {
+        // One record larger than a chunk (up to MAX_PAYLOAD_BYTES): read enough to hold it.
+        buf = Buffer.allocUnsafe(Math.min(size - seg.size, HEADER_BYTES + MAX_PAYLOAD_BYTES));
+        ({ bytesRead } = await handle.read(buf, 0, buf.length, seg.size));
+        scan = scanRecords(buf.subarray(0, bytesRead), prevSeq);
+      }
       if (scan.records.length === 0) return false;
       const base = seg.size;
       for (const r of scan.records) seg.index(r.seq, base + r.offset, HEADER_BYTES + r.payloadLength);
