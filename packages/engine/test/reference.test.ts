@@ -1,6 +1,6 @@
 import { DEFAULT_MARKETS, type EngineEvent, type MarketConfig, type Side, type StpMode, type TimeInForce } from '@matchbox/domain';
 import fc from 'fast-check';
-import { describe, expect, test } from 'vitest';
+import { beforeEach, describe, expect, test } from 'vitest';
 import { Sim, U, ofType, orders } from './harness.ts';
 import { ReferenceBook, type RefOrderType, type RefTrade } from './reference-book.ts';
 
@@ -104,6 +104,10 @@ function compare(intents: Intent[], market: MarketConfig): void {
 const BTC = DEFAULT_MARKETS.find((m) => m.symbol === SYMBOL)!;
 
 describe('engine ≡ reference book', () => {
+  // A turn of the event loop between these long synchronous tests (vitest's worker RPC times out
+  // when a worker stays synchronous for 60 s; see property.test.ts).
+  beforeEach(() => new Promise((r) => setTimeout(r, 0)));
+
   test('random streams: identical trades, rejects, ids, depth and order outcomes', () => {
     fc.assert(fc.property(streamArb(120), (intents) => compare(intents, BTC)), { numRuns: 1000 });
   });
