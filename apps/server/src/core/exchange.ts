@@ -63,8 +63,9 @@ export interface ExchangeHealth {
  *   gateway ─submit→ Sequencer ─apply→ Engine ─events→ command log + event log (group commit)
  *                                                     └→ ack → History projection → HTTP answer
  *
- * `submit` resolves once the command and its events are durable, and only after the history
- * projection has seen them, so a client reads its own writes. The engine is also the read side
+ * `submit` resolves once the command is durable (with Redis: its events too; with files the events
+ * follow it into the event journal, `eventsAfterCommands`), and only after the in-memory history
+ * has seen them, so a client reads its own writes. The engine is also the read side
  * for live state (books, balances, keys); it may be a batch ahead of the log (applied, fsync in
  * flight) — the same few milliseconds any exchange shows between matching and acknowledging.
  */
