@@ -31,11 +31,11 @@ class DirectReply implements CallReply {
  * The gateway's direct HTTP path: a Binance endpoint registered with `ctx.route` is served
  * straight from Node's `http` server — the same rate limits, parameters, signature rules, handler,
  * error answers and headers as through Fastify — without Fastify's per-request lifecycle (routing,
- * hooks, content-type parsing, reply pipeline), which cost about a fifth of the gateway's CPU per
+ * hooks, content-type parsing, reply pipeline), which cost about a quarter of the gateway's CPU per
  * order. It takes only plain requests: a form body with a Content-Length within the limit, or no
  * body. Anything else (chunked or oversized bodies, other content types, unknown paths, a proxy in
  * front) returns false and Fastify serves it, with its own error answers. `app.inject()` always
- * goes through Fastify; test/api/direct-path.test.ts checks both paths answer alike.
+ * goes through Fastify; apps/server/test/direct-path.test.ts checks both paths answer alike.
  */
 export interface DirectPath {
   /** Serves the request and returns true, or returns false for Fastify to serve it. */
