@@ -270,21 +270,9 @@ export async function openStorage(s: Storage): Promise<{ commandLog: CommandLog;
   return { commandLog, eventLog, snapshots };
 }
 
-/**
- * PgSnapshotStore.open creates its table if missing; PostgreSQL's CREATE TABLE IF NOT EXISTS is
- * not safe against a concurrent one (unique violation on the catalog), which happens when the
- * roles of a fresh deployment start together. The loser retries and finds the table.
- */
+/** The PostgreSQL snapshot store of the Redis + PostgreSQL topology (its table is created under a lock, so roles may start together). */
 export async function openPgSnapshots(s: { readonly databaseUrl: string; readonly snapshotTable?: string }): Promise<PgSnapshotStore> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await PgSnapshotStore.open({ connection: s.databaseUrl, ...(s.snapshotTable ? { table: s.snapshotTable } : {}) });
-    } catch (err) {
-      const code = (err as { code?: string }).code;
-      if (attempt >= 5 || (code !== '23505' && code !== '42P07')) throw err;
-      await new Promise((r) => setTimeout(r, 20 * attempt));
-    }
-  }
+  return PgSnapshotStore.open({ connection: s.databaseUrl, ...(s.snapshotTable ? { table: s.snapshotTable } : {}) });
 }
 
 /** Rebuilds the history projection from what the event log still holds (up to `toSeq`, an entry boundary). */

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
 import { describeSnapshotConformance } from '../testing/snapshot-conformance.ts';
 import { PgSnapshotStore } from './pg-snapshot-store.ts';
 
@@ -20,4 +21,20 @@ describeSnapshotConformance('postgres', async () => {
       await store.close();
     },
   };
+});
+
+describe('PgSnapshotStore.open', () => {
+  // The roles of a fresh deployment open the store at the same moment; PostgreSQL's
+  // CREATE TABLE IF NOT EXISTS alone fails for the losers with a unique violation on pg_type.
+  it('lets eight processes create one fresh table at once', async () => {
+    const table = `mbx_snap_test_${randomBytes(6).toString('hex')}`;
+    const stores = await Promise.all(Array.from({ length: 8 }, () => PgSnapshotStore.open({ connection, table })));
+    try {
+      await stores[3]!.save({ seq: 7, stateHash: 'h', sizeBytes: 3 }, new Uint8Array([1, 2, 3]));
+      expect((await stores[5]!.list()).map((m) => m.seq)).toEqual([7]);
+    } finally {
+      await stores[0]!.drop();
+      await Promise.all(stores.map((s) => s.close()));
+    }
+  });
 });

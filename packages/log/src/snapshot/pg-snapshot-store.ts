@@ -11,6 +11,9 @@ export interface PgSnapshotStoreOptions {
 
 const IDENT_RE = /^[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)?$/;
 
+/** Serialises concurrent creation of the snapshot table across processes. */
+const CREATE_LOCK_KEY = 0x6d62_0003;
+
 /**
  * Snapshots in PostgreSQL: deflated bytea with seq, state hash, sizes and a CRC of the stored
  * body. A save is one INSERT committed with the server's default `synchronous_commit = on`, so it
@@ -23,13 +26,28 @@ export class PgSnapshotStore implements SnapshotStore {
     const table = opts.table ?? 'matchbox_snapshots';
     if (!IDENT_RE.test(table)) throw new Error(`snapshot table name "${table}" must be a plain [schema.]identifier`);
     const pool = new pg.Pool(typeof opts.connection === 'string' ? { connectionString: opts.connection, max: 2 } : opts.connection);
-    await pool.query(`CREATE TABLE IF NOT EXISTS ${table} (
-      seq bigint PRIMARY KEY,
-      state_hash text NOT NULL,
-      size_bytes bigint NOT NULL,
-      crc32 bigint NOT NULL,
-      body bytea NOT NULL,
-      created_at timestamptz NOT NULL DEFAULT now())`);
+    try {
+      // CREATE TABLE IF NOT EXISTS races a concurrent one (unique violation on pg_type) when the
+      // roles of a fresh deployment start together, so it runs under an advisory lock.
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        await client.query('SELECT pg_advisory_xact_lock($1)', [CREATE_LOCK_KEY]);
+        await client.query(`CREATE TABLE IF NOT EXISTS ${table} (
+          seq bigint PRIMARY KEY,
+          state_hash text NOT NULL,
+          size_bytes bigint NOT NULL,
+          crc32 bigint NOT NULL,
+          body bytea NOT NULL,
+          created_at timestamptz NOT NULL DEFAULT now())`);
+        await client.query('COMMIT');
+      } finally {
+        client.release();
+      }
+    } catch (err) {
+      await pool.end().catch(() => undefined);
+      throw err;
+    }
     return new PgSnapshotStore(pool, table);
   }
 

@@ -32,6 +32,9 @@ class PgExecutor implements SqlExecutor {
   }
 }
 
+/** Serialises concurrent CREATE SCHEMA across processes. */
+const SCHEMA_LOCK_KEY = 0x6d62_0002;
+
 /** node-postgres behind `SqlDriver`. */
 export class PgDriver implements SqlDriver {
   readonly kind = 'pg' as const;
@@ -45,7 +48,14 @@ export class PgDriver implements SqlDriver {
       // Create the schema before the pool sets it as search_path on every connection.
       const boot = new pg.Client(base);
       await boot.connect();
-      try { await boot.query(`CREATE SCHEMA IF NOT EXISTS ${opts.schema}`); } finally { await boot.end(); }
+      // CREATE SCHEMA IF NOT EXISTS races a concurrent one (unique violation on pg_namespace) when
+      // several roles start together, so it runs under an advisory lock.
+      try {
+        await boot.query('BEGIN');
+        await boot.query('SELECT pg_advisory_xact_lock($1)', [SCHEMA_LOCK_KEY]);
+        await boot.query(`CREATE SCHEMA IF NOT EXISTS ${opts.schema}`);
+        await boot.query('COMMIT');
+      } finally { await boot.end(); }
       base.options = `${base.options ?? ''} -c search_path=${opts.schema}`.trim();
     }
     const pool = new pg.Pool({ ...base, max: opts.maxConnections ?? base.max ?? 4, types: typeParsers });

@@ -10,10 +10,15 @@ const MIGRATION_LOCK_KEY = 0x6d62_0001;
  * Idempotent: running it again applies nothing. Returns the versions it applied.
  */
 export async function migrate(db: SqlDriver, migrations: readonly Migration[] = MIGRATIONS): Promise<number[]> {
-  await db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
-    version int PRIMARY KEY,
-    name text NOT NULL,
-    applied_at timestamptz NOT NULL DEFAULT now())`);
+  // CREATE TABLE IF NOT EXISTS is not safe against a concurrent one in PostgreSQL (the loser hits a
+  // unique violation on pg_type), so the bookkeeping table is created under the same lock.
+  await db.transaction(async (tx) => {
+    await tx.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]);
+    await tx.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
+      version int PRIMARY KEY,
+      name text NOT NULL,
+      applied_at timestamptz NOT NULL DEFAULT now())`);
+  });
   const applied: number[] = [];
   for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
     const done = await db.transaction(async (tx) => {
