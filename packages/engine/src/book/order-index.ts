@@ -13,12 +13,18 @@ class Page {
  * Open orders by id. Order ids are dense and increasing, so instead of one hash-map entry per
  * order this keeps pages of 4,096 slots (a Map of pages, each freed when its last order closes):
  * O(1) get/set/delete, about 8 bytes per order, and the newest page — where most activity is —
- * is cached. Memory stays bounded by the number of pages with at least one open order.
+ * is cached. Memory stays bounded by the number of pages with at least one open order, plus one
+ * spare.
  */
 export class OrderIndex {
   private readonly pages = new Map<number, Page>();
   private lastPageNo = -1;
   private lastPage: Page | undefined;
+  /**
+   * The last page emptied, kept for the next new page: when the book is nearly empty, every order
+   * can open and empty a page, and allocating 4,096 slots each time cost more than matching.
+   */
+  private spare: Page | undefined;
   private count = 0;
 
   private page(pageNo: number): Page | undefined {
@@ -38,7 +44,8 @@ export class OrderIndex {
     const pageNo = Math.floor(orderId / PAGE_SIZE);
     let p = this.page(pageNo);
     if (p === undefined) {
-      p = new Page();
+      p = this.spare ?? new Page();
+      this.spare = undefined;
       this.pages.set(pageNo, p);
       this.lastPage = p;
     }
@@ -60,6 +67,7 @@ export class OrderIndex {
     this.count--;
     if (p.live === 0) {
       this.pages.delete(pageNo);
+      this.spare = p; // every slot is empty again
       this.lastPageNo = -1;
       this.lastPage = undefined;
     }
