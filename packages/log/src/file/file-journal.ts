@@ -1,4 +1,4 @@
-import { constants as fsc, promises as fsp } from 'node:fs';
+import { constants as fsc, promises as fsp, writeSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { encodeHeader, HEADER_BYTES, MAX_PAYLOAD_BYTES, scanRecords } from './record-format.ts';
@@ -202,7 +202,11 @@ export class FileJournal implements EntryLog {
     const buf = Buffer.concat(bufs);
     let done = 0;
     while (done < buf.length) {
-      const { bytesWritten } = await this.active!.write(buf, done, buf.length - done, seg.size + done);
+      // Without durability the write only reaches the page cache, which takes a few µs: done here,
+      // it spares the libuv thread pool a hand-off that costs this thread tens of µs in a VM.
+      const bytesWritten = this.durable
+        ? (await this.active!.write(buf, done, buf.length - done, seg.size + done)).bytesWritten
+        : writeSync(this.active!.fd, buf, done, buf.length - done, seg.size + done);
       if (bytesWritten <= 0) throw new Error(`journal: write to ${path.basename(seg.file)} made no progress`);
       done += bytesWritten;
     }
