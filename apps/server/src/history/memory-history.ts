@@ -58,13 +58,14 @@ export class MemoryHistory implements History {
       list.push(e.orderId);
       this.ordersByUser.set(e.userId, list);
       if (list.length > this.limits.ordersPerUser) this.evictOrders(list);
+      // An order's client id never changes: indexed once, when the order is first seen.
+      if (e.clientOrderId !== '') this.byClientId.set(clientKey(e.userId, e.clientOrderId), e.orderId);
     }
     view.last = e;
     view.updateTime = tsMs;
     if (view.workingTime < 0 && (e.isWorking || e.execType === 'TRADE' || e.orderType === 'MARKET' || e.execType === 'TRIGGERED')) view.workingTime = tsMs;
-    if (e.clientOrderId !== '') this.byClientId.set(clientKey(e.userId, e.clientOrderId), e.orderId);
-    const open = this.openByUser.get(e.userId) ?? new Set<number>();
-    this.openByUser.set(e.userId, open);
+    let open = this.openByUser.get(e.userId);
+    if (open === undefined) this.openByUser.set(e.userId, open = new Set<number>());
     if (isOpen(e)) open.add(e.orderId);
     else open.delete(e.orderId);
     if (e.execType === 'TRADE') {
