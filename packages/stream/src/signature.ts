@@ -27,12 +27,20 @@ const AUTH_FIELDS = new Set(['apiKey', 'signature', 'timestamp', 'recvWindow']);
  * `k=v&…` without URL encoding (what ccxt's `signParams` sends).
  */
 export function signaturePayload(params: Readonly<Record<string, unknown>>): string {
-  return Object.keys(params).filter((k) => k !== 'signature').sort().map((k) => `${k}=${String(params[k])}`).join('&');
+  const keys = Object.keys(params).sort();
+  let out = '';
+  for (const k of keys) {
+    if (k === 'signature') continue;
+    out += `${out === '' ? '' : '&'}${k}=${String(params[k])}`;
+  }
+  return out;
 }
 
 export function sign(secret: string, params: Readonly<Record<string, unknown>>): string {
   return createHmac('sha256', secret).update(signaturePayload(params)).digest('hex');
 }
+
+const SIGNATURE_RE = /^[0-9a-fA-F]{64}$/;
 
 /**
  * Checks a signed WS API request: key, recvWindow, timestamp (`timestamp < now + 1000` and
@@ -56,9 +64,9 @@ export function verifySigned(raw: unknown, lookup: ApiKeyLookup, nowMs: number):
   if (!(tsMs < nowMs + 1000 && nowMs - tsMs <= recvWindowMs)) return { ok: false, error: ERRORS.INVALID_TIMESTAMP };
   const key = lookup(apiKey);
   if (key === undefined) return { ok: false, error: ERRORS.REJECTED_MBX_KEY };
-  const expected = Buffer.from(sign(key.secret, params), 'utf8');
-  const given = Buffer.from(signature.toLowerCase(), 'utf8');
-  if (expected.length !== given.length || !timingSafeEqual(expected, given)) return { ok: false, error: ERRORS.INVALID_SIGNATURE };
+  if (!SIGNATURE_RE.test(signature)) return { ok: false, error: ERRORS.INVALID_SIGNATURE };
+  const expected = createHmac('sha256', key.secret).update(signaturePayload(params)).digest();
+  if (!timingSafeEqual(Buffer.from(signature, 'hex'), expected)) return { ok: false, error: ERRORS.INVALID_SIGNATURE };
   const own: Record<string, string> = {};
   for (const [k, v] of Object.entries(params)) if (!AUTH_FIELDS.has(k)) own[k] = String(v);
   return { ok: true, auth: { userId: key.userId, apiKey, permissions: key.permissions }, params: own };
