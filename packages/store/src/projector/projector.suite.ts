@@ -146,5 +146,30 @@ export function projectorSuite(backend: TestBackend): void {
       const db = await freshDb();
       await expect(new Projector({ db, log, markets: DEFAULT_MARKETS, logger: silent }).catchUp()).rejects.toBeInstanceOf(ProjectorGapError);
     });
+
+    it('keeping up with a trickle, gathers what arrives within its batch window into one transaction', async () => {
+      const entries = workloadEntries(400, 4); // 100 entries, appended one by one below
+      const db = await freshDb();
+      const log = new MemoryLog();
+      const windowMs = 100;
+      const projector = new Projector({ db, log, markets: DEFAULT_MARKETS, logger: silent, idlePollMs: 5, batchWindowMs: windowMs });
+      const t0 = performance.now();
+      projector.start();
+      try {
+        for (const e of entries) {
+          await log.append([e]);
+          await new Promise((r) => setTimeout(r, 3));
+        }
+        const last = entries[entries.length - 1]!.seq;
+        while (projector.stats.seq < last) await new Promise((r) => setTimeout(r, 5));
+      } finally {
+        await projector.stop();
+      }
+      const elapsedMs = performance.now() - t0;
+      // Transactions that drain the log start at least a window apart, however slow the machine.
+      expect(projector.stats.batches).toBeLessThanOrEqual(Math.floor(elapsedMs / windowMs) + 2);
+      expect(projector.stats.entries).toBe(entries.length);
+      expect((await countRows(db)).order_events).toBe(allEvents(entries).filter((x) => x.e.type === 'order').length);
+    });
   });
 }
