@@ -17,3 +17,4 @@ export type { MyTrade, MyTradesQuery, BalanceView, LedgerEntry } from './read/ac
 export { LiveMarketData } from './live/live-market-data.ts';
 export { rebuildStore, type RebuildOptions, type RebuildResult } from './rebuild.ts';
 export { dumpTables, countRows } from './schema/table-dump.ts';
+export { ThreadProjector, type ThreadProjectorOptions } from './projector/thread-projector.ts';

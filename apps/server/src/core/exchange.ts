@@ -7,7 +7,7 @@ import {
   decodeEventBatch, matchboxEngineCodec, recover,
   type Accepted, type CommandLog, type EventLog, type SequencerStats, type SnapshotMeta, type SnapshotStore,
 } from '@matchbox/log';
-import { PgliteWorkerDriver, Projector, type ProjectorView, type SqlDriver } from '@matchbox/store';
+import { PgliteWorkerDriver, Projector, ThreadProjector, type ProjectorView, type SqlDriver } from '@matchbox/store';
 import type { History } from '../history/history.ts';
 import { MemoryHistory, type MemoryHistoryLimits } from '../history/memory-history.ts';
 import { DEFAULT_WORKER_NICE, openHistoryStore, type HistoryStoreConfig } from '../history/store.ts';
@@ -152,6 +152,31 @@ export class Exchange {
               wp.advance(await eventLog.lastSeq());
               await wp.stop().catch((err: unknown) => opts.logger?.warn({ err: (err as Error).message }, 'projector: final catch-up failed'));
             }
+            await db.close();
+          });
+        } else if (opts.storage.kind === 'redis-pg' && cfg.kind === 'pg') {
+          // Redis + PostgreSQL in one process: the projector gets its own thread and connections.
+          const storage = opts.storage;
+          let tp: ThreadProjector | undefined;
+          const readCursor = async (name: string): Promise<number> =>
+            (await db.query<{ seq: number }>('SELECT seq FROM projector_cursor WHERE name = $1', [name]))[0]?.seq ?? 0;
+          projector = {
+            name: 'store',
+            get stats() { return tp?.stats ?? { seq: 0, batches: 0, entries: 0, events: 0, rows: 0 }; },
+            cursor: () => readCursor('store'),
+          };
+          startProjector = async () => {
+            tp = new ThreadProjector({
+              databaseUrl: cfg.url, ...(cfg.schema !== undefined ? { schema: cfg.schema } : {}),
+              redisUrl: storage.redisUrl, eventPrefix: `${storage.prefix}:events`, markets: opts.markets, idlePollMs: 50,
+              readCursor, ...(plog ? { logger: plog } : {}),
+            });
+            const done = tp.done();
+            void done.catch((err: unknown) => opts.logger?.error({ err: (err as Error).message }, 'projector stopped: history store no longer updated'));
+            return { done };
+          };
+          closers.unshift(async () => {
+            await tp?.stop(true);
             await db.close();
           });
         } else {

@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
-import type { Level, Logger } from 'pino';
+import type { Logger } from 'pino';
 import type { SqlDriver, SqlExecutor, SqlParam } from './sql-driver.ts';
+import { relogLine } from './relog.ts';
 import { fromWorkerError, type ThreadPriority, type WorkerInit, type WorkerReply, type WorkerRequest } from './pglite-worker-protocol.ts';
 import { WorkerProjector, type WorkerProjectorOptions } from './worker-projector.ts';
 
@@ -23,7 +24,6 @@ export interface PgliteWorkerDriverOptions {
   readonly logger?: Logger;
 }
 
-const LEVELS = { trace: 1, debug: 1, info: 1, warn: 1, error: 1, fatal: 1 } as const;
 
 type Pending = { resolve: (rows: unknown[] | undefined) => void; reject: (err: Error) => void };
 
@@ -148,13 +148,7 @@ export class PgliteWorkerDriver implements SqlDriver {
 
   /** Writes a pino line from the worker through this side's logger, fields and level kept. */
   private relog(line: string): void {
-    const log = this.logger;
-    if (log === undefined) return;
-    let rec: Record<string, unknown>;
-    try { rec = JSON.parse(line) as Record<string, unknown>; } catch { return; }
-    const { level, msg, time: _time, pid: _pid, hostname: _host, ...fields } = rec;
-    const label = (typeof level === 'number' ? log.levels.labels[level] : undefined) ?? 'info';
-    if (label in LEVELS) log[label as Level](fields, typeof msg === 'string' ? msg : '');
+    relogLine(this.logger, line);
   }
 
   private breakWith(err: Error): void {
