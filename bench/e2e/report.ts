@@ -109,7 +109,7 @@ export function printReport(modes: readonly ModeReport[], peer: ModeReport, prof
   }));
 }
 
-export function printProfile(profile: ProfileSummary): void {
-  console.log(`\n== server CPU profile (embedded, 10,000/s open loop + wrk 256 conns; ${profile.totalMs} ms sampled, ${profile.idleMs} ms idle): top self time`);
+export function printProfile(profile: ProfileSummary, what = 'embedded, 10,000/s open loop + wrk 256 conns'): void {
+  console.log(`\n== server CPU profile (${what}; ${profile.totalMs} ms sampled, ${profile.idleMs} ms idle): top self time`);
   for (const f of profile.functions) console.log(`${lpad(f.selfPct.toFixed(1), 5)}%  ${lpad(String(f.selfMs), 6)} ms  ${pad(f.name, 36)} ${f.where}`);
 }
