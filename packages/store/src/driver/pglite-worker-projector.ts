@@ -2,6 +2,7 @@ import type { PGlite } from '@electric-sql/pglite';
 import { FileJournal, type EventLog, type LogEntry } from '@matchbox/log';
 import type { Logger } from 'pino';
 import { Projector } from '../projector/projector.ts';
+import { startReported } from '../projector/reported-run.ts';
 import { PgliteDriver } from './pglite-driver.ts';
 import { toWorkerError, type WorkerProjectorConfig, type WorkerReply } from './pglite-worker-protocol.ts';
 
@@ -53,21 +54,10 @@ export async function hostProjector(db: PGlite, cfg: WorkerProjectorConfig, post
     ...(cfg.maxEventsPerBatch !== undefined ? { maxEventsPerBatch: cfg.maxEventsPerBatch } : {}),
     ...(cfg.ackIntervalMs !== undefined ? { ackIntervalMs: cfg.ackIntervalMs } : {}),
   });
-  let reported = -1;
-  const report = (): void => {
-    if (projector.stats.seq === reported) return;
-    reported = projector.stats.seq;
-    post({ t: 'projector', ev: 'progress', stats: { ...projector.stats } });
-  };
-  // The stored cursor, so the main thread knows where the projection stands before the first step.
-  projector.stats.seq = await projector.cursor();
-  report();
-  const timer = setInterval(report, PROGRESS_MS);
-  projector.start();
-  projector.done().catch((err: unknown) => {
-    report();
-    post({ t: 'projector', ev: 'failed', error: toWorkerError(err) });
-  });
+  // The stored cursor first, so the main thread knows where the projection stands before the first step.
+  const finishReports = await startReported(projector, PROGRESS_MS,
+    (stats) => post({ t: 'projector', ev: 'progress', stats }),
+    (err) => post({ t: 'projector', ev: 'failed', error: toWorkerError(err) }));
   let stopping: Promise<number> | null = null;
   return {
     stop(catchUp: boolean): Promise<number> {
@@ -77,8 +67,7 @@ export async function hostProjector(db: PGlite, cfg: WorkerProjectorConfig, post
           if (catchUp) await projector.catchUp();
           return projector.stats.seq;
         } finally {
-          clearInterval(timer);
-          report();
+          finishReports();
           await journal.close();
         }
       })();

@@ -3,6 +3,7 @@ import { RedisStreamLog } from '@matchbox/log';
 import pino from 'pino';
 import { PgDriver } from '../driver/pg-driver.ts';
 import { Projector } from './projector.ts';
+import { startReported } from './reported-run.ts';
 import type { ThreadProjectorInit, ThreadReply, ThreadRequest } from './thread-projector-protocol.ts';
 
 /**
@@ -24,20 +25,9 @@ const projector = new Projector({
   ...(init.idlePollMs !== undefined ? { idlePollMs: init.idlePollMs } : {}),
   ...(init.batchWindowMs !== undefined ? { batchWindowMs: init.batchWindowMs } : {}),
 });
-let reported = -1;
-const report = (): void => {
-  if (projector.stats.seq === reported) return;
-  reported = projector.stats.seq;
-  post({ t: 'progress', stats: { ...projector.stats } });
-};
-projector.stats.seq = await projector.cursor();
-report();
-const timer = setInterval(report, PROGRESS_MS);
-projector.start();
-projector.done().catch((err: unknown) => {
-  report();
-  post({ t: 'failed', message: (err as Error).message });
-});
+const finishReports = await startReported(projector, PROGRESS_MS,
+  (stats) => post({ t: 'progress', stats }),
+  (err) => post({ t: 'failed', message: (err as Error).message }));
 
 port.on('message', (m: ThreadRequest) => {
   void (async () => {
@@ -48,8 +38,7 @@ port.on('message', (m: ThreadRequest) => {
     } catch (err) {
       logger.warn({ err: (err as Error).message }, 'projector: final catch-up failed');
     } finally {
-      clearInterval(timer);
-      report();
+      finishReports();
       await log.close().catch(() => undefined);
       await db.close().catch(() => undefined);
       post({ t: 'stopped', seq });
