@@ -8,6 +8,7 @@ import { Projector } from '@matchbox/store';
 import pino from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Exchange } from './exchange.ts';
+import { expectProjectedTo } from './projection-test-support.ts';
 
 /** Nice values of this process's threads (field 19 of /proc/self/task/<tid>/stat). */
 function threadNices(): Map<number, number> {
@@ -52,11 +53,7 @@ describe('embedded exchange: the projector runs inside the PGlite worker', () =>
       expect(threadNices().get(process.pid)).toBe(before.get(process.pid));
     }
     for (let i = 0; i < 30; i++) await ex.submit({ t: 'createUser', username: `u${i}`, passwordHash: 'x' });
-    const target = ex.health().durableSeq;
-    for (let i = 0; i < 500 && (await ex.projector!.cursor()) < target; i++) await new Promise((r) => setTimeout(r, 10));
-    expect(await ex.projector!.cursor()).toBe(target);
-    for (let i = 0; i < 100 && ex.projector!.stats.seq < target; i++) await new Promise((r) => setTimeout(r, 10));
-    expect(ex.projectorProgress()).toEqual({ seq: target, lag: 0 });
+    await expectProjectedTo(ex, ex.health().durableSeq);
 
     // Submitted right before close: the final catch-up still gets them into the store.
     await Promise.all(Array.from({ length: 20 }, (_, i) => ex.submit({ t: 'createUser', username: `late${i}`, passwordHash: 'x' })));

@@ -7,6 +7,7 @@ import pg from 'pg';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Exchange } from './exchange.ts';
+import { expectProjectedTo } from './projection-test-support.ts';
 
 const REDIS_URL = process.env.MATCHBOX_TEST_REDIS ?? 'redis://127.0.0.1:6379';
 const PG_URL = process.env.MATCHBOX_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -50,11 +51,7 @@ describe('exchange on Redis + PostgreSQL: the history projector runs on its own 
     expect(ex.projector).not.toBeInstanceOf(Projector);
     expect(ex.projector).not.toBeInstanceOf(ThreadProjector); // a view over it, created before the thread starts
     for (let i = 0; i < 30; i++) await ex.submit({ t: 'createUser', username: `u${i}`, passwordHash: 'x' });
-    const target = ex.health().durableSeq;
-    for (let i = 0; i < 500 && (await ex.projector!.cursor()) < target; i++) await new Promise((r) => setTimeout(r, 10));
-    expect(await ex.projector!.cursor()).toBe(target);
-    for (let i = 0; i < 100 && ex.projector!.stats.seq < target; i++) await new Promise((r) => setTimeout(r, 10));
-    expect(ex.projectorProgress()).toEqual({ seq: target, lag: 0 });
+    await expectProjectedTo(ex, ex.health().durableSeq);
 
     // Submitted right before close: the final catch-up on the thread still stores them.
     await Promise.all(Array.from({ length: 20 }, (_, i) => ex.submit({ t: 'createUser', username: `late${i}`, passwordHash: 'x' })));
@@ -76,9 +73,7 @@ describe('exchange on Redis + PostgreSQL: the history projector runs on its own 
     ex = await open();
     expect(await ex.projector!.cursor()).toBe(last);
     await ex.submit({ t: 'createUser', username: 'after-restart', passwordHash: 'x' });
-    const next = ex.health().durableSeq;
-    for (let i = 0; i < 500 && ex.projector!.stats.seq < next; i++) await new Promise((r) => setTimeout(r, 10));
-    expect(ex.projectorProgress()).toEqual({ seq: next, lag: 0 });
+    await expectProjectedTo(ex, ex.health().durableSeq);
     await ex.close();
     expect(lines.filter((l) => (l.level as number) >= 50)).toEqual([]);
   }, 120_000);
