@@ -171,5 +171,17 @@ export function projectorSuite(backend: TestBackend): void {
       expect(projector.stats.entries).toBe(entries.length);
       expect((await countRows(db)).order_events).toBe(allEvents(entries).filter((x) => x.e.type === 'order').length);
     });
+
+    it('stop() cuts a batch window short instead of sleeping it out', async () => {
+      const entries = workloadEntries(200, 20);
+      const projector = new Projector({ db: await freshDb(), log: await logOf(entries), markets: DEFAULT_MARKETS, logger: silent, batchWindowMs: 30_000 });
+      projector.start();
+      const last = entries[entries.length - 1]!.seq;
+      for (let i = 0; i < 1000 && projector.stats.seq < last; i++) await new Promise((r) => setTimeout(r, 5));
+      expect(projector.stats.seq).toBe(last); // drained in one transaction; now in its 30 s window
+      const t0 = performance.now();
+      await projector.stop();
+      expect(performance.now() - t0).toBeLessThan(5000);
+    });
   });
 }

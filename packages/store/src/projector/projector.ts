@@ -84,6 +84,8 @@ export class Projector {
   private readonly maxEvents: number;
   private readonly logger: Logger;
   private stopped = false;
+  /** Cuts the loop's sleeps short on stop(), so stopping never waits out a window or a backoff. */
+  private wake = new AbortController();
   private running: Promise<void> | null = null;
   private lastAckMs = 0;
   private ackedSeq = 0;
@@ -152,6 +154,7 @@ export class Projector {
   start(): void {
     if (this.running !== null) return;
     this.stopped = false;
+    this.wake = new AbortController();
     this.running = this.loop();
     this.running.catch(() => undefined); // observed through done() / stop()
   }
@@ -163,6 +166,7 @@ export class Projector {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.wake.abort();
     try {
       await this.running;
     } finally {
@@ -173,6 +177,8 @@ export class Projector {
   private async loop(): Promise<void> {
     const idleMs = this.opts.idlePollMs ?? 20;
     const windowMs = this.opts.batchWindowMs ?? 100;
+    const signal = this.wake.signal;
+    const pause = (ms: number): Promise<void> => sleep(ms, undefined, { signal }).catch(() => undefined);
     let failures = 0;
     this.logger.info({ name: this.name, seq: await this.cursor().catch(() => -1) }, 'projector started');
     while (!this.stopped) {
@@ -180,10 +186,10 @@ export class Projector {
         const began = performance.now();
         const r = await this.step();
         failures = 0;
-        if (r.entries === 0) await sleep(idleMs);
+        if (r.entries === 0) await pause(idleMs);
         else if (!this.lastFull && !this.stopped) {
           const waitMs = windowMs - (performance.now() - began);
-          if (waitMs >= 1) await sleep(waitMs);
+          if (waitMs >= 1) await pause(waitMs);
         }
       } catch (err) {
         if (err instanceof ProjectorGapError) {
@@ -193,7 +199,7 @@ export class Projector {
         failures++;
         const backoffMs = Math.min(5000, 100 * 2 ** Math.min(failures, 6));
         this.logger.warn({ err, failures, backoffMs }, 'projector step failed; retrying');
-        await sleep(backoffMs);
+        await pause(backoffMs);
       }
     }
     this.logger.info({ name: this.name, ...this.stats }, 'projector stopped');

@@ -5,6 +5,9 @@ import { relogLine } from '../driver/relog.ts';
 import type { ProjectorStats } from './projector.ts';
 import type { ThreadProjectorInit, ThreadReply, ThreadRequest } from './thread-projector-protocol.ts';
 
+/** How long `stop()` lets the thread finish (its final catch-up included) before terminating it. */
+const STOP_DEADLINE_MS = 30_000;
+
 export interface ThreadProjectorOptions extends Omit<ThreadProjectorInit, 'logLevel'> {
   /** Writes the thread's log lines, and sets their level. */
   readonly logger?: Logger;
@@ -65,7 +68,17 @@ export class ThreadProjector implements ProjectorView {
   /** Stops it; with `catchUp`, after projecting everything the log holds. Resolves with the final cursor. */
   stop(catchUp: boolean): Promise<number> {
     this.stopping ??= new Promise<number>((resolve) => {
-      this.onStopped = (seq) => { this.onStopped = () => {}; resolve(seq); };
+      // A thread stuck on an unanswering database must not hold the process's shutdown forever.
+      const deadline = setTimeout(() => {
+        this.opts.logger?.warn({ afterMs: STOP_DEADLINE_MS }, 'projector thread did not stop in time; terminating it');
+        void this.worker.terminate();
+      }, STOP_DEADLINE_MS);
+      this.onStopped = (seq) => {
+        clearTimeout(deadline);
+        this.onStopped = () => {};
+        resolve(seq);
+        void this.worker.terminate(); // it is ending anyway; nothing of it may keep the process alive
+      };
       if (this.exited) this.onStopped(this.stats.seq); // it died already (reported through done())
       else this.worker.postMessage({ t: 'stop', catchUp } satisfies ThreadRequest);
     });
