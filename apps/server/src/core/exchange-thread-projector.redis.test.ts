@@ -72,6 +72,7 @@ describe('exchange on Redis + PostgreSQL: the history projector runs on its own 
 
     ex = await open();
     expect(await ex.projector!.cursor()).toBe(last);
+    expect(ex.projectorProgress()?.seq).toBe(last); // known at once, before the thread's first report
     await ex.submit({ t: 'createUser', username: 'after-restart', passwordHash: 'x' });
     await expectProjectedTo(ex, ex.health().durableSeq);
     await ex.close();

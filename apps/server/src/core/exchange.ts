@@ -171,6 +171,9 @@ export class Exchange {
               redisUrl: storage.redisUrl, eventPrefix: `${storage.prefix}:events`, markets: opts.markets, idlePollMs: 50,
               readCursor, ...(plog ? { logger: plog } : {}),
             });
+            // Where the store stands until the thread's first report (the status page charts the lag).
+            const stored = await readCursor('store').catch(() => undefined);
+            if (stored !== undefined && tp.stats.seq < stored) tp.stats.seq = stored;
             const done = tp.done();
             void done.catch((err: unknown) => opts.logger?.error({ err: (err as Error).message }, 'projector stopped: history store no longer updated'));
             return { done };
