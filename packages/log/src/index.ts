@@ -19,3 +19,4 @@ export type { EngineCodec, SequencedEngine } from './sequencer/state-machine.ts'
 export { matchboxEngineCodec } from './sequencer/engine-binding.ts';
 export { Workload, prng } from './testing/workload.ts';
 export { PrivateRedis, freePort } from './testing/private-redis.ts';
+export { capturingLogger } from './testing/capturing-logger.ts';

@@ -2,10 +2,9 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import { DEFAULT_MARKETS } from '@matchbox/domain';
+import { capturingLogger } from '@matchbox/log';
 import { Projector } from '@matchbox/store';
-import pino from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Exchange } from './exchange.ts';
 import { expectProjectedTo } from './projection-test-support.ts';
@@ -31,13 +30,7 @@ describe('embedded exchange: the projector runs inside the PGlite worker', () =>
   it('projects in the worker, acknowledges the cursor in the writer journal, catches up on close, survives a restart', async () => {
     const dataDir = await mkdtemp(path.join(tmpdir(), 'mbx-exproj-'));
     dirs.push(dataDir);
-    const lines: Record<string, unknown>[] = [];
-    const logger = pino({ level: 'debug' }, new Writable({
-      write(chunk: Buffer, _e, cb) {
-        for (const l of chunk.toString().split('\n')) if (l.trim() !== '') lines.push(JSON.parse(l) as Record<string, unknown>);
-        cb();
-      },
-    }));
+    const { logger, lines } = capturingLogger('debug');
     const open = () => Exchange.open({
       storage: { kind: 'files', dataDir }, markets: DEFAULT_MARKETS, logger,
       historyStore: { kind: 'pglite', dataDir: path.join(dataDir, 'store'), nice: 12 },
@@ -73,13 +66,7 @@ describe('embedded exchange: the projector runs inside the PGlite worker', () =>
   it('a projector that cannot continue is logged and leaves the exchange running', async () => {
     const dataDir = await mkdtemp(path.join(tmpdir(), 'mbx-exproj-'));
     dirs.push(dataDir);
-    const lines: Record<string, unknown>[] = [];
-    const logger = pino({ level: 'info' }, new Writable({
-      write(chunk: Buffer, _e, cb) {
-        for (const l of chunk.toString().split('\n')) if (l.trim() !== '') lines.push(JSON.parse(l) as Record<string, unknown>);
-        cb();
-      },
-    }));
+    const { logger, lines } = capturingLogger('info');
     // A store whose cursor (5) falls inside the first batch (1..10): that entry does not follow on.
     let ex = await Exchange.open({ storage: { kind: 'files', dataDir }, markets: DEFAULT_MARKETS, historyStore: { kind: 'pglite', dataDir: path.join(dataDir, 'store') } });
     await ex.close();

@@ -1,10 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { Writable } from 'node:stream';
 import { DEFAULT_MARKETS } from '@matchbox/domain';
+import { capturingLogger } from '@matchbox/log';
 import { Projector, ThreadProjector } from '@matchbox/store';
 import { Redis } from 'ioredis';
 import pg from 'pg';
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Exchange } from './exchange.ts';
 import { expectProjectedTo } from './projection-test-support.ts';
@@ -34,13 +33,7 @@ describe('exchange on Redis + PostgreSQL: the history projector runs on its own 
   });
 
   it('projects on the thread, reports progress, catches up on close, and the next start continues from its cursor', async () => {
-    const lines: Record<string, unknown>[] = [];
-    const logger = pino({ level: 'info' }, new Writable({
-      write(chunk: Buffer, _e, cb) {
-        for (const l of chunk.toString().split('\n')) if (l.trim() !== '') lines.push(JSON.parse(l) as Record<string, unknown>);
-        cb();
-      },
-    }));
+    const { logger, lines } = capturingLogger('info');
     const open = () => Exchange.open({
       storage: { kind: 'redis-pg', redisUrl: REDIS_URL, databaseUrl: PG_URL, prefix, snapshotTable: `${schema}.snapshots` },
       markets: DEFAULT_MARKETS, logger,

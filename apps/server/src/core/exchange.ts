@@ -125,6 +125,7 @@ export class Exchange {
         // durable seq and relays the cursor acknowledgements to the writer's cursor store.
         const inWorker = opts.storage.kind === 'files' && cfg.kind === 'pglite' && cfg.thread !== 'main';
         const db: SqlDriver = await openHistoryStore(cfg, { ...(plog ? { logger: plog } : {}), ...(inWorker ? { defaultNice: DEFAULT_WORKER_NICE } : {}) });
+        const reader = new StoreHistoryReader(db);
         if (inWorker && opts.storage.kind === 'files' && db instanceof PgliteWorkerDriver) {
           const journalDir = path.join(opts.storage.dataDir, 'events');
           let handle: Awaited<ReturnType<PgliteWorkerDriver['startProjector']>> | undefined;
@@ -158,8 +159,7 @@ export class Exchange {
           // Redis + PostgreSQL in one process: the projector gets its own thread and connections.
           const storage = opts.storage;
           let tp: ThreadProjector | undefined;
-          const readCursor = async (name: string): Promise<number> =>
-            (await db.query<{ seq: number }>('SELECT seq FROM projector_cursor WHERE name = $1', [name]))[0]?.seq ?? 0;
+          const readCursor = (name: string): Promise<number> => reader.cursor(name);
           projector = {
             name: 'store',
             get stats() { return tp?.stats ?? { seq: 0, batches: 0, entries: 0, events: 0, rows: 0 }; },
@@ -197,7 +197,7 @@ export class Exchange {
             await db.close();
           });
         }
-        history = new TieredHistory(new StoreHistoryReader(db), opts.memoryLimits);
+        history = new TieredHistory(reader, opts.memoryLimits);
       } else {
         history = opts.history ?? new MemoryHistory(opts.memoryLimits);
       }

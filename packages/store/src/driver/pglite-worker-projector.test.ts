@@ -2,9 +2,8 @@ import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import { DEFAULT_MARKETS } from '@matchbox/domain';
-import { FileJournal, MemoryLog, type LogEntry } from '@matchbox/log';
+import { FileJournal, MemoryLog, capturingLogger, type LogEntry } from '@matchbox/log';
 import pino from 'pino';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Projector } from '../projector/projector.ts';
@@ -16,18 +15,6 @@ import type { PgliteDriver } from './pglite-driver.ts';
 import { PgliteWorkerDriver } from './pglite-worker-driver.ts';
 
 const silent = pino({ level: 'silent' });
-
-/** A pino logger whose lines are kept, to see what reached the main thread. */
-function capturingLogger(): { logger: pino.Logger; lines: Record<string, unknown>[] } {
-  const lines: Record<string, unknown>[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _enc, cb) {
-      for (const l of chunk.toString().split('\n')) if (l.trim() !== '') lines.push(JSON.parse(l) as Record<string, unknown>);
-      cb();
-    },
-  });
-  return { logger: pino({ level: 'debug' }, stream), lines };
-}
 
 async function until(cond: () => boolean | Promise<boolean>, ms = 30_000): Promise<void> {
   const deadline = Date.now() + ms;

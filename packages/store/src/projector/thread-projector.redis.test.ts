@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { Writable } from 'node:stream';
 import { DEFAULT_MARKETS } from '@matchbox/domain';
-import pino from 'pino';
+import { capturingLogger } from '@matchbox/log';
 import { describe, expect, it } from 'vitest';
 import { ThreadProjector } from './thread-projector.ts';
 
@@ -9,13 +8,7 @@ const REDIS_URL = process.env.MATCHBOX_TEST_REDIS ?? 'redis://127.0.0.1:6379';
 
 describe('ThreadProjector', () => {
   it('keeps retrying while the database refuses connections, without failing, and stops promptly', async () => {
-    const lines: Record<string, unknown>[] = [];
-    const logger = pino({ level: 'info' }, new Writable({
-      write(chunk: Buffer, _e, cb) {
-        for (const l of chunk.toString().split('\n')) if (l.trim() !== '') lines.push(JSON.parse(l) as Record<string, unknown>);
-        cb();
-      },
-    }));
+    const { logger, lines } = capturingLogger('info');
     const tp = new ThreadProjector({
       // Port 1 on loopback: nothing listens, every connection is refused at once.
       databaseUrl: 'postgres://postgres@127.0.0.1:1/test', redisUrl: REDIS_URL, eventPrefix: `mbx-tp-${randomBytes(4).toString('hex')}:events`,
