@@ -72,9 +72,10 @@ export async function startNoopServer(): Promise<{ child: Child; port: number }>
 }
 
 /** CPU time (user + system) of a process so far, from /proc; 0 when it is gone. */
-export function cpuMsOf(pid: number): number {
+/** CPU time (user + system) of a process, or with `tid` of one of its threads (`tid` = `pid`: the main thread). */
+export function cpuMsOf(pid: number, tid?: number): number {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const stat = readFileSync(tid === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${tid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SEC;
   } catch {

@@ -21,11 +21,15 @@ export interface HotFunction {
 
 /**
  * Top self-time functions of the main thread's .cpuprofile in `dir` (V8 `--cpu-prof`), by summed
- * sample time. tsx's loader runs in a worker thread that writes its own (small) profile: the
- * largest file is the server's main thread.
+ * sample time. Worker threads (tsx's loader, the PGlite worker, the snapshot replica) write
+ * profiles of their own; the main thread's is the one with thread id 0.
  */
 export function topSelfTime(dir: string, top = 15): ProfileSummary {
-  const file = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')).sort((a, b) => statSync(path.join(dir, a)).size - statSync(path.join(dir, b)).size).pop();
+  const files = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'));
+  // V8 names them CPU.<date>.<time>.<pid>.<thread id>.<seq>.cpuprofile; thread 0 is the main thread.
+  // Without that pattern, the largest (the PGlite worker's may be larger when it is busy).
+  const file = files.find((f) => /^CPU\.\d+\.\d+\.\d+\.0\.\d+\.cpuprofile$/.test(f))
+    ?? files.sort((a, b) => statSync(path.join(dir, a)).size - statSync(path.join(dir, b)).size).pop();
   if (file === undefined) throw new Error(`no .cpuprofile in ${dir}`);
   const prof = JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] };
   const byId = new Map(prof.nodes.map((n) => [n.id, n]));

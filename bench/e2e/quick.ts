@@ -2,15 +2,15 @@
  * `npm run bench:e2e:quick` — one mode, one generator, about half a minute: for A/B runs of a
  * change (run it on the old commit and the new one back to back; this machine drifts over hours).
  *
- *   npm run bench:e2e:quick [-- --ws] [-- --redis-pg] [-- --seconds N] [-- --profile]
+ *   npm run bench:e2e:quick [-- --ws] [-- --redis-pg] [-- --seconds N] [-- --profile [--keep-profile DIR]]
  *
  * Starts the server as `npm start` does (history store on unless HISTORY_STORE=0 is set), creates
  * 400 users, then runs wrk (1 thread, 256 connections, pre-signed crossing pairs) or, with --ws,
- * ws-blast (32 connections × 64 in flight). Prints orders/s and the server's CPU per order; with
+ * ws-blast (32 connections × 64 in flight). Prints orders/s and the server's CPU per order (all threads, and its main thread alone); with
  * --profile also the server's top self time (V8 --cpu-prof). Last line: one JSON object.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { MatchboxClient } from '@matchbox/client';
@@ -29,6 +29,9 @@ const redisPg = argv.includes('--redis-pg');
 const profile = argv.includes('--profile');
 const secIndex = argv.indexOf('--seconds');
 const seconds = secIndex >= 0 ? Number(argv[secIndex + 1]) : 8;
+const keepIndex = argv.indexOf('--keep-profile');
+/** Where to copy the .cpuprofile files (every thread's) for a closer look, e.g. in Chrome DevTools. */
+const keepProfile = keepIndex >= 0 ? argv[keepIndex + 1] : undefined;
 if (!(seconds >= 1 && seconds <= 120)) throw new Error('--seconds must be 1..120');
 const PG_URL = process.env.MATCHBOX_BENCH_PG ?? 'postgres://postgres@127.0.0.1:5432/test';
 const LIMITS = { RATE_LIMIT_WEIGHT_PER_MINUTE: '10000000', RATE_LIMIT_ORDERS_PER_10S: '10000000' };
@@ -61,29 +64,43 @@ try {
     client.close();
     if (ws) {
       let cpu0 = cpuMsOf(server.pid);
+      let main0 = cpuMsOf(server.pid, server.pid);
       let wall0 = Date.now();
       const r = await runWsBlast({
         host: '127.0.0.1', port, connections: 32, inFlight: 64, durationSec: seconds, frames: 250_000,
         users, pairs: pairSpecs(markets), tag: `q${randomBytes(3).toString('hex')}-`,
-      }, () => { cpu0 = cpuMsOf(server.pid); wall0 = Date.now(); });
+      }, () => { cpu0 = cpuMsOf(server.pid); main0 = cpuMsOf(server.pid, server.pid); wall0 = Date.now(); });
       const wallMs = Date.now() - wall0;
       const cpuMs = cpuMsOf(server.pid) - cpu0;
-      result = { generator: 'ws-blast 32×64', ordersPerSec: r.achievedPerSec, statuses: r.statuses, serverCpuPct: Math.round((cpuMs / wallMs) * 100), serverUsPerOrder: Math.round((cpuMs * 1000) / Math.max(1, (r.achievedPerSec * wallMs) / 1000)) };
+      const orders = Math.max(1, (r.achievedPerSec * wallMs) / 1000);
+      result = {
+        generator: 'ws-blast 32×64', ordersPerSec: r.achievedPerSec, statuses: r.statuses, serverCpuPct: Math.round((cpuMs / wallMs) * 100),
+        serverUsPerOrder: Math.round((cpuMs * 1000) / orders), mainThreadUsPerOrder: Math.round(((cpuMsOf(server.pid, server.pid) - main0) * 1000) / orders),
+      };
     } else {
       const script = writeLuaScript(work, presignedPairs(`127.0.0.1:${port}`, users, markets, 20_000));
       const cpu0 = cpuMsOf(server.pid);
+      const main0 = cpuMsOf(server.pid, server.pid);
       const wall0 = Date.now();
       const r = await runWrk(`http://127.0.0.1:${port}`, script, 256, seconds);
       const wallMs = Date.now() - wall0;
       const cpuMs = cpuMsOf(server.pid) - cpu0;
-      result = { generator: 'wrk 256 conns', ordersPerSec: r.requestsPerSec, non2xx: r.non2xx, socketErrors: r.socketErrors, serverCpuPct: Math.round((cpuMs / wallMs) * 100), serverUsPerOrder: Math.round((cpuMs * 1000) / Math.max(1, r.requests)) };
+      const orders = Math.max(1, r.requests);
+      result = {
+        generator: 'wrk 256 conns', ordersPerSec: r.requestsPerSec, non2xx: r.non2xx, socketErrors: r.socketErrors, serverCpuPct: Math.round((cpuMs / wallMs) * 100),
+        serverUsPerOrder: Math.round((cpuMs * 1000) / orders), mainThreadUsPerOrder: Math.round(((cpuMsOf(server.pid, server.pid) - main0) * 1000) / orders),
+      };
     }
   } finally {
     await server.stop(60_000);
   }
   const mode = redisPg ? 'Redis (AOF always) + PostgreSQL' : process.env.HISTORY_STORE === '0' ? 'embedded, history store off' : 'embedded (default)';
-  console.log(`${mode}, ${String(result.generator)}, ${seconds} s: ${String(result.ordersPerSec)} orders/s, server ${String(result.serverCpuPct)}% of a core, ${String(result.serverUsPerOrder)} µs of server CPU per order`);
+  console.log(`${mode}, ${String(result.generator)}, ${seconds} s: ${String(result.ordersPerSec)} orders/s, server ${String(result.serverCpuPct)}% of a core, ${String(result.serverUsPerOrder)} µs of server CPU per order (${String(result.mainThreadUsPerOrder)} µs on its main thread)`);
   const prof = profile ? topSelfTime(profDir) : undefined;
+  if (profile && keepProfile !== undefined) {
+    cpSync(profDir, keepProfile, { recursive: true });
+    console.log(`profiles kept in ${keepProfile}`);
+  }
   if (prof) printProfile(prof, `${mode}, users created, then ${String(result.generator)}`);
   console.log(JSON.stringify({ bench: 'e2e:quick', mode, seconds, ...result, profileTop: prof?.functions.slice(0, 10) ?? null }));
 } finally {

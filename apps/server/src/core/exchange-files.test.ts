@@ -32,11 +32,13 @@ describe('embedded exchange on files: replica snapshots and the event journal', 
     dirs.push(dataDir);
     const open = () => Exchange.open({ storage: { kind: 'files', dataDir }, markets: DEFAULT_MARKETS, snapshotEveryCommands: 200 });
     const first = await open();
-    const commands = workload(1000);
+    const commands = workload(4000);
     const acks = [];
-    // In slices, so that batches end often enough for several snapshots to fall due.
-    for (let i = 0; i < commands.length; i += 50) acks.push(...await Promise.all(commands.slice(i, i + 50).map((c) => first.submit(c))));
-    for (let t = 0; t < 100 && first.stats().snapshots < 2; t++) await new Promise((r) => setTimeout(r, 50));
+    // In slices, so that batches end often enough for several snapshots to fall due; at least 1,000
+    // commands, and on until two snapshots are saved (a snapshot falls due only at a batch's end).
+    for (let i = 0; i < commands.length && (i < 1000 || first.stats().snapshots < 2); i += 50) {
+      acks.push(...await Promise.all(commands.slice(i, i + 50).map((c) => first.submit(c))));
+    }
     expect(acks.every((a) => !a.events.some((e) => e.type === 'rejected'))).toBe(true);
     const hash = first.engine.stateHash();
     const lastSeq = first.engine.lastSeq;

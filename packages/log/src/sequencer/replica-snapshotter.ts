@@ -9,16 +9,18 @@ export interface ReplicaSnapshotterOptions {
   readonly maxLagCommands?: number;
 }
 
-/**
- * Takes snapshots off the hot path: a worker thread keeps its own engine in step by applying
- * every logged batch, and encodes snapshots there. The sequencer's pause for a capture is one
- * postMessage, whatever the state size; the price is a second core replaying the commands.
- */
 /** Batches wait at most this long before they are posted to the replica together. */
 const BATCH_POST_MS = 5;
 /** …or until this many are waiting (recovery replays thousands at once). */
 const BATCH_POST_MAX = 256;
 
+/**
+ * Takes snapshots off the hot path: a worker thread keeps its own engine in step by applying
+ * every logged batch, and encodes snapshots there. The sequencer's pause for a capture is one
+ * postMessage, whatever the state size; the price is a second core replaying the commands.
+ * Since its engine produces the very events the sequencer's does, it also encodes them for the
+ * event log (`onBatchWithEvents`).
+ */
 export class ReplicaSnapshotter implements Snapshotter {
   private readonly worker: Worker;
   private readonly progress = new BigInt64Array(new SharedArrayBuffer(8));
@@ -26,6 +28,10 @@ export class ReplicaSnapshotter implements Snapshotter {
   private postedSeq = 0;
   private pendingSeqs: number[] = [];
   private pendingPayloads: Uint8Array[] = [];
+  /** Whether the batches waiting to be posted want their events encoded (all or none per post). */
+  private pendingWantEvents = false;
+  /** Event payloads asked for, oldest first: replies come in the order the batches were posted. */
+  private readonly eventWaiters: { resolve: (payload: Uint8Array) => void; reject: (e: Error) => void }[] = [];
   private flushTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly waiting = new Map<number, { resolve: (s: TakenSnapshot) => void; reject: (e: Error) => void }>();
   private ready: { resolve: () => void; reject: (e: Error) => void } | null = null;
@@ -44,7 +50,13 @@ export class ReplicaSnapshotter implements Snapshotter {
 
   private onReply(m: ReplicaReply): void {
     if (m.t === 'ready') this.ready?.resolve();
-    else if (m.t === 'snapshot') {
+    else if (m.t === 'events') {
+      let start = 0;
+      for (const end of m.ends) {
+        this.eventWaiters.shift()?.resolve(m.bytes.subarray(start, end));
+        start = end;
+      }
+    } else if (m.t === 'snapshot') {
       const w = this.waiting.get(m.id);
       this.waiting.delete(m.id);
       w?.resolve({ seq: m.seq, stateHash: m.stateHash, bytes: m.bytes });
@@ -56,6 +68,7 @@ export class ReplicaSnapshotter implements Snapshotter {
     this.ready?.reject(err);
     for (const w of this.waiting.values()) w.reject(err);
     this.waiting.clear();
+    for (const w of this.eventWaiters.splice(0)) w.reject(err);
   }
 
   private post(msg: ReplicaRequest): void {
@@ -70,7 +83,23 @@ export class ReplicaSnapshotter implements Snapshotter {
   }
 
   onBatch(lastSeq: number, payload: Uint8Array): void {
+    this.mirror(lastSeq, payload, false);
+  }
+
+  /** Mirrors the batch and has the replica encode its events: the sequencer's thread does not. */
+  onBatchWithEvents(lastSeq: number, payload: Uint8Array): Promise<Uint8Array> {
+    if (this.broken) return Promise.reject(this.broken);
+    const encoded = new Promise<Uint8Array>((resolve, reject) => this.eventWaiters.push({ resolve, reject }));
+    this.mirror(lastSeq, payload, true);
+    return encoded;
+  }
+
+  private mirror(lastSeq: number, payload: Uint8Array, wantEvents: boolean): void {
     if (this.broken) return;
+    if (wantEvents !== this.pendingWantEvents) {
+      this.flushBatches();
+      this.pendingWantEvents = wantEvents;
+    }
     this.postedSeq = lastSeq;
     this.pendingSeqs.push(lastSeq);
     this.pendingPayloads.push(payload);
@@ -84,7 +113,7 @@ export class ReplicaSnapshotter implements Snapshotter {
     if (this.flushTimer !== null) clearTimeout(this.flushTimer);
     this.flushTimer = null;
     if (this.pendingSeqs.length === 0 || this.broken) return;
-    this.post({ t: 'batches', lastSeqs: this.pendingSeqs, payloads: this.pendingPayloads });
+    this.post({ t: 'batches', lastSeqs: this.pendingSeqs, payloads: this.pendingPayloads, events: this.pendingWantEvents });
     this.pendingSeqs = [];
     this.pendingPayloads = [];
   }
@@ -109,5 +138,6 @@ export class ReplicaSnapshotter implements Snapshotter {
     this.flushTimer = null;
     this.worker.removeAllListeners('exit');
     await this.worker.terminate();
+    this.breakWith(new Error('snapshot replica closed'));
   }
 }

@@ -50,8 +50,13 @@ export interface SequencerStats {
 
 interface Inflight { readonly done: Promise<void> }
 
-/** With `eventsAfterCommands`: batches whose events may still be unwritten before intake waits. */
-const EVENT_BACKLOG_BATCHES = 64;
+/**
+ * With `eventsAfterCommands`: how far the event log may trail the acknowledgements before intake
+ * waits. Room for the snapshot replica (which encodes the events) to spend a few hundred ms on a
+ * snapshot of a large book at full load; bounded, because each waiting batch keeps its events.
+ */
+const EVENT_BACKLOG_BATCHES = 4096;
+const EVENT_BACKLOG_COMMANDS = 65_536;
 
 /**
  * The single writer: gateway → [intake queue] → sequencer → engine → command log (+ event log)
@@ -66,6 +71,8 @@ export class Sequencer<E extends SequencedEngine> {
   private readonly inflight: Inflight[] = [];
   /** With `eventsAfterCommands`: event appends of acknowledged batches not yet written. */
   private readonly eventsPending: Inflight[] = [];
+  /** Commands in `eventsPending`. */
+  private eventBacklogCommands = 0;
   private closing = false;
   private failure: SequencerFailedError | null = null;
   private loopDone: Promise<void> | null = null;
@@ -77,6 +84,8 @@ export class Sequencer<E extends SequencedEngine> {
   private lastSnapshotAt: number;
   private lastSnapshotSeq = 0;
   private snapshotInProgress: Promise<void> | null = null;
+  /** With `eventsAfterCommands`: the newest batch's event append (the next one is made after it). */
+  private eventAppendOrder: Promise<unknown> = Promise.resolve();
   /** The newest batch's durable write; an idle snapshot waits for it. */
   private lastWritten: Promise<unknown> = Promise.resolve();
   private readonly opts: Required<Omit<SequencerOptions<E>, 'eventLog' | 'logger'>> & Pick<SequencerOptions<E>, 'eventLog' | 'logger'>;
@@ -129,7 +138,7 @@ export class Sequencer<E extends SequencedEngine> {
       }
       if (this.inflight.length >= this.opts.maxInflightBatches) await this.inflight[0]!.done;
       // The event log may fall behind the acknowledgements, but only by a bounded number of batches.
-      if (this.eventsPending.length >= EVENT_BACKLOG_BATCHES) await this.eventsPending[0]!.done;
+      while (this.eventsPending.length >= EVENT_BACKLOG_BATCHES || this.eventBacklogCommands >= EVENT_BACKLOG_COMMANDS) await this.eventsPending[0]!.done;
       await this.waitForReplica();
       if (this.failure) break;
       const waiters = this.queue.take(this.opts.maxBatch);
@@ -182,19 +191,29 @@ export class Sequencer<E extends SequencedEngine> {
     const lastSeq = engine.lastSeq;
     if (lastSeq !== firstSeq + commands.length - 1) throw new Error(`engine seq ${lastSeq} after applying ${firstSeq}..${firstSeq + commands.length - 1}`);
     const payload = encodeCommandBatch(requestIds ? { tsMs, commands, requestIds } : { tsMs, commands });
-    this.opts.snapshotter.onBatch(lastSeq, payload);
-    const logged = this.opts.commandLog.append([{ seq: lastSeq, payload }]);
     const eventLog = this.opts.eventLog;
+    const snapshotter = this.opts.snapshotter;
+    // Events after commands: the snapshot replica, whose engine makes the same events, may encode them.
+    const encodedElsewhere = eventLog && this.opts.eventsAfterCommands && snapshotter.onBatchWithEvents
+      ? snapshotter.onBatchWithEvents(lastSeq, payload)
+      : null;
+    if (encodedElsewhere === null) snapshotter.onBatch(lastSeq, payload);
+    const logged = this.opts.commandLog.append([{ seq: lastSeq, payload }]);
     let acked: Promise<unknown> = logged;
     let written: Promise<unknown> = logged;
     if (eventLog) {
-      const entry = [{ seq: lastSeq, payload: encodeEventBatch({ tsMs, events }) }];
       if (this.opts.eventsAfterCommands) {
-        // Batches' command appends resolve in order, so the event appends are made in seq order too.
-        const appended = logged.then(() => eventLog.append(entry));
+        const encoded: Promise<Uint8Array> = encodedElsewhere === null
+          ? Promise.resolve(encodeEventBatch({ tsMs, events }))
+          // A broken replica costs this thread the encoding, not the exchange its event log.
+          : encodedElsewhere.catch(() => encodeEventBatch({ tsMs, events }));
+        // In seq order: each batch's event append is made once the previous batch's has been,
+        // and once its own commands are durable (acknowledgements resolve in order too).
+        const appended = this.eventAppendOrder.then(() => Promise.all([logged, encoded])).then(([, bytes]) => eventLog.append([{ seq: lastSeq, payload: bytes }]));
+        this.eventAppendOrder = appended;
         written = Promise.all([logged, appended]);
       } else {
-        written = acked = Promise.all([logged, eventLog.append(entry)]);
+        written = acked = Promise.all([logged, eventLog.append([{ seq: lastSeq, payload: encodeEventBatch({ tsMs, events }) }])]);
       }
     }
     this.batches++;
@@ -213,9 +232,13 @@ export class Sequencer<E extends SequencedEngine> {
       // Acknowledged already: a failed event append stops the sequencer (recovery re-appends the events).
       const pending: Inflight = {
         done: written.then(() => undefined, (err: unknown) => { if (!this.failure) this.fail(err, []); })
-          .finally(() => { this.eventsPending.splice(this.eventsPending.indexOf(pending), 1); }),
+          .finally(() => {
+            this.eventsPending.splice(this.eventsPending.indexOf(pending), 1);
+            this.eventBacklogCommands -= commands.length;
+          }),
       };
       this.eventsPending.push(pending);
+      this.eventBacklogCommands += commands.length;
     }
     const capture = this.maybeCapture(commands.length);
     if (capture) this.snapshotInProgress = this.persistSnapshot(capture, written);

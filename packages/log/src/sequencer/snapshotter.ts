@@ -16,6 +16,12 @@ export interface Snapshotter {
   init(snapshot: Uint8Array | null): Promise<void>;
   /** Every batch the engine applies, as logged, in order (recovery replay included). */
   onBatch(lastSeq: number, payload: Uint8Array): void;
+  /**
+   * Optional: `onBatch`, and also encodes the batch's events as the event log stores them
+   * (`encodeEventBatch`) off the sequencer's thread. Rejects when the mirror is broken (the
+   * sequencer then encodes them itself).
+   */
+  onBatchWithEvents?(lastSeq: number, payload: Uint8Array): Promise<Uint8Array>;
   capture(): Promise<TakenSnapshot>;
   /** Commands received but not yet mirrored; the sequencer holds intake while this is too high. */
   lag?(): number;
