@@ -1,6 +1,19 @@
 import { PGlite, types } from '@electric-sql/pglite';
 import { parseInt8, type SqlDriver, type SqlExecutor, type SqlParam } from './sql-driver.ts';
 
+/**
+ * The value handling both PGlite hosts (this driver and the worker) use: int8 as safe numbers,
+ * and a `json` parameter given as bytes (its UTF-8 text) sent as they are, in binary format (for
+ * `json` that is the text itself). PGlite's text path measures a string's UTF-8 length in a JS
+ * loop over every character: for the projector's one-JSON-array-per-table statements that was
+ * a fifth of the PGlite thread. Its serializers are typed as returning strings, but PGlite's Bind
+ * sends any returned ArrayBuffer view in binary format (tested by the store suites on PGlite).
+ */
+export function pgliteValueOptions(): { parsers: Record<number, (text: string) => unknown>; serializers: Record<number, (value: unknown) => string> } {
+  const json = (v: unknown): string => (v instanceof Uint8Array ? (v as unknown as string) : typeof v === 'string' ? v : JSON.stringify(v));
+  return { parsers: { [types.INT8]: parseInt8 }, serializers: { [types.JSON]: json } };
+}
+
 export interface PgliteDriverOptions {
   /** A data directory for a persistent database; in memory when omitted. */
   readonly dataDir?: string;
@@ -32,7 +45,8 @@ export class PgliteDriver implements SqlDriver {
   }
 
   static async open(opts: PgliteDriverOptions = {}): Promise<PgliteDriver> {
-    const db = new PGlite(opts.dataDir, { parsers: { [types.INT8]: parseInt8 } });
+    // The one-argument form: `new PGlite(undefined, options)` ignores the options.
+    const db = new PGlite({ ...(opts.dataDir !== undefined ? { dataDir: opts.dataDir } : {}), ...pgliteValueOptions() });
     await db.waitReady;
     return new PgliteDriver(db);
   }
@@ -44,7 +58,10 @@ export class PgliteDriver implements SqlDriver {
 
   /** A copy of this database (schema and rows), much faster to make than a new instance. */
   async clone(): Promise<PgliteDriver> {
-    return new PgliteDriver((await this.db.clone()) as PGlite);
+    // Not `PGlite.clone()`: its copy drops the parsers and serializers.
+    const db = new PGlite({ loadDataDir: await this.db.dumpDataDir('none'), ...pgliteValueOptions() });
+    await db.waitReady;
+    return new PgliteDriver(db);
   }
 
   /** A tarball of the data directory (`PgliteWorkerDriver.open({ loadDataDir })` starts from it). */

@@ -1,7 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { PGlite, types } from '@electric-sql/pglite';
+import { PGlite } from '@electric-sql/pglite';
 import pino from 'pino';
-import { parseInt8 } from './sql-driver.ts';
+import { pgliteValueOptions } from './pglite-driver.ts';
 import type { HostedProjector } from './pglite-worker-projector.ts';
 import { toWorkerError, type WorkerInit, type WorkerReply, type WorkerRequest } from './pglite-worker-protocol.ts';
 import { setOwnThreadNice } from './thread-priority.ts';
@@ -55,7 +55,7 @@ async function main(): Promise<void> {
   // The one-argument form: `new PGlite(undefined, options)` ignores the options.
   const db = new PGlite({
     ...(init.dataDir !== undefined ? { dataDir: init.dataDir } : {}),
-    parsers: { [types.INT8]: parseInt8 },
+    ...pgliteValueOptions(),
     ...(init.loadDataDir !== undefined ? { loadDataDir: new Blob([init.loadDataDir]) } : {}),
   });
   await db.waitReady;

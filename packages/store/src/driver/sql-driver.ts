@@ -5,9 +5,10 @@
  * Value contract (both drivers): int2/int4/int8 come back as JS numbers (every integer the store
  * keeps — ticks, lots, units, seqs, ms — is a safe integer; a larger int8 throws rather than
  * rounds); NUMERIC comes back as a decimal string; booleans as booleans; text as strings.
- * Parameters: numbers, strings, booleans, null and arrays of them (for `unnest($1::bigint[])`).
+ * Parameters: numbers, strings, booleans, null and arrays of them (for `unnest($1::bigint[])`),
+ * and bytes (`Uint8Array`) for a `json` parameter: its UTF-8 text, sent in binary format as is.
  */
-export type SqlParam = string | number | boolean | null | readonly (string | number | boolean | null)[];
+export type SqlParam = string | number | boolean | null | Uint8Array | readonly (string | number | boolean | null)[];
 
 export interface SqlExecutor {
   /** Runs one statement with `$n` parameters and returns its rows. */
