@@ -39,6 +39,11 @@ export class MemoryHistory implements History {
     this.limits = { ...DEFAULT_LIMITS, ...limits };
   }
 
+  /** What it holds: orders, and client order ids indexed (each names a held order). */
+  get size(): { readonly orders: number; readonly clientOrderIds: number } {
+    return { orders: this.ordersById.size, clientOrderIds: this.byClientId.size };
+  }
+
   apply(seq: number, tsMs: number, events: readonly EngineEvent[]): void {
     if (seq <= this.lastSeq) return;
     this.lastSeq = seq;
@@ -54,16 +59,18 @@ export class MemoryHistory implements History {
     if (view === undefined) {
       view = { last: e, updateTime: tsMs, workingTime: -1 };
       this.ordersById.set(e.orderId, view);
+      // An order's client id never changes: indexed once, when the order is first seen — before an
+      // eviction that may drop this very order (one whose first event already closes it) and its key.
+      if (e.clientOrderId !== '') this.byClientId.set(clientKey(e.userId, e.clientOrderId), e.orderId);
       const list = this.ordersByUser.get(e.userId) ?? [];
       list.push(e.orderId);
       this.ordersByUser.set(e.userId, list);
       if (list.length > this.limits.ordersPerUser) this.evictOrders(list);
-      // An order's client id never changes: indexed once, when the order is first seen.
-      if (e.clientOrderId !== '') this.byClientId.set(clientKey(e.userId, e.clientOrderId), e.orderId);
     }
     view.last = e;
     view.updateTime = tsMs;
-    if (view.workingTime < 0 && (e.isWorking || e.execType === 'TRADE' || e.orderType === 'MARKET' || e.execType === 'TRIGGERED')) view.workingTime = tsMs;
+    // The engine's: its creation, or for a stop its trigger (-1 until then) — as the store keeps it.
+    view.workingTime = e.workingTs;
     let open = this.openByUser.get(e.userId);
     if (open === undefined) this.openByUser.set(e.userId, open = new Set<number>());
     if (isOpen(e)) open.add(e.orderId);

@@ -33,7 +33,7 @@ export function orderRoutes(app: FastifyInstance, ctx: GatewayContext): void {
     return { ...result, fills };
   };
 
-  const placedAnswer = async (m: Market, acc: Accepted, order: NewOrder): Promise<Record<string, unknown>> => {
+  const placedAnswer = (m: Market, acc: Accepted, order: NewOrder): Record<string, unknown> => {
     const { userId, clientOrderId } = order.fields;
     const mine = acc.events.filter(isOrder).filter((e) => e.userId === userId);
     const first = mine.find((e) => e.execType === 'NEW' && e.clientOrderId === clientOrderId);
@@ -41,8 +41,7 @@ export function orderRoutes(app: FastifyInstance, ctx: GatewayContext): void {
     const events = mine.filter((e) => e.orderId === first.orderId);
     const final = events[events.length - 1]!;
     if (order.respType === 'ACK') return ack(final, acc.tsMs);
-    const view = await ctx.history.order(userId, m.symbol, final.orderId);
-    const result = orderResult(m, final, acc.tsMs, view?.workingTime ?? acc.tsMs);
+    const result = orderResult(m, final, acc.tsMs, final.workingTs);
     if (order.respType === 'RESULT') return result;
     return { ...result, fills: events.filter((e) => e.execType === 'TRADE').map((e) => fill(m, e)) };
   };
@@ -205,10 +204,10 @@ function rangeParams(p: Params): { limit: number; startTime?: number; endTime?: 
 }
 
 /** Binance's cancelReplace answer: both parts' results, -2022 / -2021 bodies when a part failed. */
-async function cancelReplaceAnswer(
+function cancelReplaceAnswer(
   m: Market, acc: Accepted, order: NewOrder, cancelId: string, mode: 'STOP_ON_FAILURE' | 'ALLOW_FAILURE',
-  placed: (o: NewOrder) => Promise<Record<string, unknown>>,
-): Promise<unknown> {
+  placed: (o: NewOrder) => Record<string, unknown>,
+): unknown {
   const userId = order.fields.userId;
   const canceled = acc.events.filter(isOrder).find((e) => e.execType === 'CANCELED' && e.userId === userId);
   const rejects = acc.events.filter(isRejected);
@@ -217,7 +216,7 @@ async function cancelReplaceAnswer(
   const cancelResponse = canceled !== undefined ? cancelResult(m, canceled, acc.tsMs, cancelId) : errorBody(cancelError?.error ?? 'UNKNOWN_ORDER');
   const attempted = canceled !== undefined || mode === 'ALLOW_FAILURE';
   const newOk = attempted && newError === undefined;
-  const newOrderResponse = newOk ? await placed(order) : newError !== undefined ? errorBody(newError.error) : null;
+  const newOrderResponse = newOk ? placed(order) : newError !== undefined ? errorBody(newError.error) : null;
   const data = {
     cancelResult: canceled !== undefined ? 'SUCCESS' : 'FAILURE',
     newOrderResult: newOk ? 'SUCCESS' : attempted ? 'FAILURE' : 'NOT_ATTEMPTED',
