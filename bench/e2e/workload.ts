@@ -1,4 +1,5 @@
 import { MatchboxClient, SymbolRules, encodeParams, signPayload, signSortedParams, type DevAccount } from '@matchbox/client';
+import { prng } from '@matchbox/domain';
 import type { PlannedRequest } from './open-loop.ts';
 
 /** Reference mid prices (the market is empty at the start; every order is placed around these). */
@@ -14,17 +15,6 @@ export interface BenchUser extends DevAccount {
 export interface Market {
   readonly rules: SymbolRules;
   readonly midTicks: number;
-}
-
-/** A small seeded PRNG (mulberry32), so every run offers the same order stream. */
-export function mulberry(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    let t = (s = (s + 0x6d2b79f5) >>> 0);
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 export async function loadMarkets(client: MatchboxClient): Promise<Market[]> {
@@ -68,7 +58,7 @@ export class OrderStream {
   private readonly rand: () => number;
 
   constructor(private readonly host: string, private readonly users: readonly BenchUser[], private readonly markets: readonly Market[], seed: number, private readonly tag: string) {
-    this.rand = mulberry(seed);
+    this.rand = prng(seed);
   }
 
   /** Request i of the stream as raw HTTP bytes. */

@@ -2,7 +2,7 @@ import type { Command, MarketConfig } from '@matchbox/domain';
 import type { BenchEngineFactory } from './bench-engine.ts';
 import { readyEngine, TS0_MS } from './measure-engine.ts';
 import { PeerBooks } from './peer.ts';
-import { Prng } from './prng.ts';
+import { Prng } from '@matchbox/domain';
 import type { Progress } from './progress.ts';
 import { LIMIT_MAX_LOTS, MID_TICKS, USER_COUNT } from './workload.ts';
 

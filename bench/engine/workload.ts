@@ -1,4 +1,4 @@
-import { Prng } from './prng.ts';
+import { Prng } from '@matchbox/domain';
 
 /**
  * The engine workloads of BENCHMARKS.md, pre-generated into typed arrays (compact, and nothing

@@ -2,7 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { RedisStreamLog, prng } from '../../packages/log/src/index.ts';
+import { prng } from '@matchbox/domain';
+import { RedisStreamLog } from '../../packages/log/src/index.ts';
 import { PrivateRedis, ReferenceReplay, SequencerChild, freePort } from './harness.ts';
 
 const SEED = Number(process.env.CRASH_SEED ?? 20_261_126);

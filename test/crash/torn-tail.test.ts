@@ -2,9 +2,10 @@ import { cp, mkdtemp, readdir, readFile, rm, truncate, writeFile } from 'node:fs
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { prng } from '@matchbox/domain';
 import { checkInvariants, type Engine } from '@matchbox/engine';
 import {
-  CorruptLogError, FileJournal, InlineSnapshotter, MemorySnapshotStore, Sequencer, Workload, decodeCommandBatch, matchboxEngineCodec, prng, recover,
+  CorruptLogError, FileJournal, InlineSnapshotter, MemorySnapshotStore, Sequencer, Workload, decodeCommandBatch, matchboxEngineCodec, recover,
 } from '../../packages/log/src/index.ts';
 import { HEADER_BYTES, scanRecords } from '../../packages/log/src/file/record-format.ts';
 

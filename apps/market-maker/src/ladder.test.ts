@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { SymbolRules } from '@matchbox/client';
 import { desiredQuotes, reconcile, type LadderParams } from './ladder.ts';
-import { Prng, ReferencePrice } from './random-walk.ts';
+import { Prng } from '@matchbox/domain';
+import { ReferencePrice } from './random-walk.ts';
 
 const rules = new SymbolRules({
   symbol: 'BTCUSDT', status: 'TRADING', baseAsset: 'BTC', quoteAsset: 'USDT', baseAssetPrecision: 8, quoteAssetPrecision: 8, orderTypes: ['LIMIT'],

@@ -2,7 +2,7 @@ import { MatchboxApiError, MatchboxClient, SymbolRules, type Credentials } from 
 import type { Logger } from 'pino';
 import { TokenBucket } from './budget.ts';
 import type { MakerConfig } from './config.ts';
-import { Prng } from './random-walk.ts';
+import { Prng } from '@matchbox/domain';
 import { SymbolQuoter } from './symbol-quoter.ts';
 import { restOrderEntry, wsOrderEntry } from './order-entry.ts';
 

@@ -3,7 +3,8 @@ import type { OrderEntry } from './order-entry.ts';
 import type { Logger } from 'pino';
 import type { TokenBucket } from './budget.ts';
 import { desiredQuotes, reconcile, type Quote, type Resting } from './ladder.ts';
-import { Prng, ReferencePrice } from './random-walk.ts';
+import { Prng } from '@matchbox/domain';
+import { ReferencePrice } from './random-walk.ts';
 import type { MakerConfig } from './config.ts';
 
 export interface QuoterStats {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ERRORS } from '@matchbox/domain';
-import { prng } from '@matchbox/log';
+import { prng } from '@matchbox/domain';
 import { devAccount, qs, sign, testExchange } from './harness.ts';
 
 const CODES = new Set(Object.values(ERRORS).map((e) => e.code));

@@ -4,3 +4,4 @@ export * from './market.ts';
 export * from './commands.ts';
 export * from './events.ts';
 export * from './intervals.ts';
+export * from './prng.ts';

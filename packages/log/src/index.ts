@@ -17,6 +17,6 @@ export { ReplicaSnapshotter, type ReplicaSnapshotterOptions } from './sequencer/
 export { trimLogs } from './sequencer/trim.ts';
 export type { EngineCodec, SequencedEngine } from './sequencer/state-machine.ts';
 export { matchboxEngineCodec } from './sequencer/engine-binding.ts';
-export { Workload, prng } from './testing/workload.ts';
+export { Workload } from './testing/workload.ts';
 export { PrivateRedis, freePort } from './testing/private-redis.ts';
 export { capturingLogger } from './testing/capturing-logger.ts';

@@ -1,16 +1,4 @@
-import type { Command } from '@matchbox/domain';
-
-/** mulberry32: a tiny seeded PRNG, so a workload is the same on every run and machine. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng, type Command } from '@matchbox/domain';
 
 export interface WorkloadOptions {
   readonly seed: number;

@@ -1,6 +1,7 @@
 import { DEFAULT_MARKETS, type Command, type EngineEvent } from '@matchbox/domain';
 import { Engine } from '@matchbox/engine';
-import { encodeEventBatch, prng, type LogEntry } from '@matchbox/log';
+import { prng } from '@matchbox/domain';
+import { encodeEventBatch, type LogEntry } from '@matchbox/log';
 
 export interface ExchangeWorkloadOptions {
   readonly seed: number;

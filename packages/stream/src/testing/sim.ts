@@ -1,8 +1,8 @@
 import { DEFAULT_MARKETS, type Command, type EngineEvent, type MarketConfig, type PlaceOrderFields } from '@matchbox/domain';
 import { Engine } from '@matchbox/engine';
-import { prng } from '@matchbox/log';
+import { prng } from '@matchbox/domain';
 
-/** The seeded mulberry32 PRNG of @matchbox/log, re-exported for churn workloads (bench/ws uses it from here). */
+/** The seeded mulberry32 PRNG of @matchbox/domain, re-exported for churn workloads (bench/ws uses it from here). */
 export { prng };
 
 /** 1 USDT / 1 BTC in asset units. */
