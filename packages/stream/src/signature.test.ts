@@ -42,6 +42,17 @@ describe('WS API signatures', () => {
     for (const b of bad) expect(verifySigned(b, lookup, NOW)).toEqual({ ok: false, error: ERRORS.INVALID_SIGNATURE });
   });
 
+  it('verifies exactly the payload signaturePayload builds, and keeps the parameters in the order sent', () => {
+    const params = { timestamp: NOW - 5, zeta: 'z', apiKey: 'key-1', Alpha: 'A', alpha: 1.5, recvWindow: 6000, b: false };
+    const sig = createHmac('sha256', SECRET).update(signaturePayload(params)).digest('hex');
+    const v = verifySigned({ ...params, signature: sig }, lookup, NOW);
+    expect(v.ok).toBe(true);
+    if (v.ok) expect(Object.keys(v.params)).toEqual(['zeta', 'Alpha', 'alpha', 'b']);
+    if (v.ok) expect(v.params).toEqual({ zeta: 'z', Alpha: 'A', alpha: '1.5', b: 'false' });
+    expect(verifySigned({ ...params, alpha: 2, signature: sig }, lookup, NOW)).toEqual({ ok: false, error: ERRORS.INVALID_SIGNATURE });
+    expect(verifySigned({ ...params, signature: sig, extra: { nested: 1 } }, lookup, NOW)).toEqual({ ok: false, error: ERRORS.ILLEGAL_CHARS });
+  });
+
   it('rejects an unknown key, a stale or future timestamp and a missing signature with their own errors', () => {
     expect(verifySigned(signed({ ...order, apiKey: 'other' }), lookup, NOW)).toEqual({ ok: false, error: ERRORS.REJECTED_MBX_KEY });
     expect(verifySigned(signed({ ...order, timestamp: NOW - 6000 }), lookup, NOW)).toEqual({ ok: false, error: ERRORS.INVALID_TIMESTAMP });

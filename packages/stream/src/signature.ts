@@ -40,18 +40,24 @@ export function sign(secret: string, params: Readonly<Record<string, unknown>>):
   return createHmac('sha256', secret).update(signaturePayload(params)).digest('hex');
 }
 
-const SIGNATURE_RE = /^[0-9a-fA-F]{64}$/;
-
 /**
  * Checks a signed WS API request: key, recvWindow, timestamp (`timestamp < now + 1000` and
  * `now − timestamp ≤ recvWindow`), then the HMAC in constant time. Returns the caller and the
  * request's own parameters as strings (auth fields removed), or the Binance error to answer.
+ * It runs for every WS API order (a fifth of the gateway thread's work per order): the keys are
+ * listed once, and no regular expression or second copy of the parameters is made.
  */
 export function verifySigned(raw: unknown, lookup: ApiKeyLookup, nowMs: number): Verified {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return { ok: false, error: ERRORS.MANDATORY_PARAM_EMPTY_OR_MALFORMED };
   const params = raw as Record<string, unknown>;
-  for (const v of Object.values(params)) {
+  const keys = Object.keys(params);
+  // The request's own parameters in the order sent (the first unknown one is the one reported).
+  const own: Record<string, string> = {};
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i]!;
+    const v = params[k];
     if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') return { ok: false, error: ERRORS.ILLEGAL_CHARS };
+    if (!AUTH_FIELDS.has(k)) own[k] = String(v);
   }
   const { apiKey, signature, timestamp } = params;
   if (typeof apiKey !== 'string' || apiKey === '' || typeof signature !== 'string' || signature === '') {
@@ -64,10 +70,19 @@ export function verifySigned(raw: unknown, lookup: ApiKeyLookup, nowMs: number):
   if (!(tsMs < nowMs + 1000 && nowMs - tsMs <= recvWindowMs)) return { ok: false, error: ERRORS.INVALID_TIMESTAMP };
   const key = lookup(apiKey);
   if (key === undefined) return { ok: false, error: ERRORS.REJECTED_MBX_KEY };
-  if (!SIGNATURE_RE.test(signature)) return { ok: false, error: ERRORS.INVALID_SIGNATURE };
-  const expected = createHmac('sha256', key.secret).update(signaturePayload(params)).digest();
-  if (!timingSafeEqual(Buffer.from(signature, 'hex'), expected)) return { ok: false, error: ERRORS.INVALID_SIGNATURE };
-  const own: Record<string, string> = {};
-  for (const [k, v] of Object.entries(params)) if (!AUTH_FIELDS.has(k)) own[k] = String(v);
+  // 64 hex digits (either case): hex decoding stops at the first non-hex pair, so anything else is short.
+  const given = signature.length === 64 ? Buffer.from(signature, 'hex') : null;
+  if (given === null || given.length !== 32) return { ok: false, error: ERRORS.INVALID_SIGNATURE };
+  // What `signaturePayload` builds, from the keys already listed.
+  keys.sort();
+  let payload = '';
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i]!;
+    if (k === 'signature') continue;
+    const v = String(params[k]);
+    payload += payload === '' ? `${k}=${v}` : `&${k}=${v}`;
+  }
+  const expected = createHmac('sha256', key.secret).update(payload).digest();
+  if (!timingSafeEqual(given, expected)) return { ok: false, error: ERRORS.INVALID_SIGNATURE };
   return { ok: true, auth: { userId: key.userId, apiKey, permissions: key.permissions }, params: own };
 }
