@@ -2,7 +2,7 @@
  * `npm run bench:e2e:quick` — one mode, one generator, about half a minute: for A/B runs of a
  * change (run it on the old commit and the new one back to back; this machine drifts over hours).
  *
- *   npm run bench:e2e:quick [-- --ws] [-- --redis-pg] [-- --seconds N] [-- --profile [--keep-profile DIR]]
+ *   npm run bench:e2e:quick [-- --ws] [-- --redis-pg] [-- --seconds N] [-- --profile] [-- --keep-profile DIR (implies --profile)]
  *
  * Starts the server as `npm start` does (history store on unless HISTORY_STORE=0 is set), creates
  * 400 users, then runs wrk (1 thread, 256 connections, pre-signed crossing pairs) or, with --ws,
@@ -26,7 +26,7 @@ import { runWsBlast } from './ws-blast.ts';
 const argv = process.argv.slice(2);
 const ws = argv.includes('--ws');
 const redisPg = argv.includes('--redis-pg');
-const profile = argv.includes('--profile');
+const profile = argv.includes('--profile') || argv.includes('--keep-profile');
 const secIndex = argv.indexOf('--seconds');
 const seconds = secIndex >= 0 ? Number(argv[secIndex + 1]) : 8;
 const keepIndex = argv.indexOf('--keep-profile');

@@ -12,7 +12,7 @@ export { Sequencer, type SequencerOptions, type SequencerStats } from './sequenc
 export { BusyError, SequencerClosedError, SequencerFailedError } from './sequencer/errors.ts';
 export type { Accepted } from './sequencer/intake-queue.ts';
 export { recover, type Recovered, type RecoveryOptions } from './sequencer/recovery.ts';
-export { InlineSnapshotter, type Snapshotter, type TakenSnapshot } from './sequencer/snapshotter.ts';
+export { InlineSnapshotter, type EncodedEvents, type Snapshotter, type TakenSnapshot } from './sequencer/snapshotter.ts';
 export { ReplicaSnapshotter, type ReplicaSnapshotterOptions } from './sequencer/replica-snapshotter.ts';
 export { trimLogs } from './sequencer/trim.ts';
 export type { EngineCodec, SequencedEngine } from './sequencer/state-machine.ts';

@@ -11,7 +11,10 @@ export type ReplicaRequest =
 
 export type ReplicaReply =
   | { readonly t: 'ready'; readonly seq: number }
-  /** The event-log payloads of one `batches` request with `events`, in its order: `bytes[ends[i-1]..ends[i])` (one buffer, transferred). */
-  | { readonly t: 'events'; readonly bytes: Uint8Array; readonly ends: readonly number[] }
+  /**
+   * The event-log payloads of one `batches` request with `events`, in its order:
+   * `bytes[ends[i-1]..ends[i])` (one buffer, transferred), and how many events each batch made.
+   */
+  | { readonly t: 'events'; readonly bytes: Uint8Array; readonly ends: readonly number[]; readonly counts: readonly number[] }
   | { readonly t: 'snapshot'; readonly id: number; readonly seq: number; readonly stateHash: string; readonly bytes: Uint8Array }
   | { readonly t: 'error'; readonly message: string };

@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { DEFAULT_MARKETS, type MarketConfig } from '@matchbox/domain';
 import type { ReplicaReply, ReplicaRequest } from './replica-protocol.ts';
-import type { Snapshotter, TakenSnapshot } from './snapshotter.ts';
+import type { EncodedEvents, Snapshotter, TakenSnapshot } from './snapshotter.ts';
 
 export interface ReplicaSnapshotterOptions {
   readonly markets?: readonly MarketConfig[];
@@ -31,7 +31,7 @@ export class ReplicaSnapshotter implements Snapshotter {
   /** Whether the batches waiting to be posted want their events encoded (all or none per post). */
   private pendingWantEvents = false;
   /** Event payloads asked for, oldest first: replies come in the order the batches were posted. */
-  private readonly eventWaiters: { resolve: (payload: Uint8Array) => void; reject: (e: Error) => void }[] = [];
+  private readonly eventWaiters: { resolve: (encoded: EncodedEvents) => void; reject: (e: Error) => void }[] = [];
   private flushTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly waiting = new Map<number, { resolve: (s: TakenSnapshot) => void; reject: (e: Error) => void }>();
   private ready: { resolve: () => void; reject: (e: Error) => void } | null = null;
@@ -52,8 +52,9 @@ export class ReplicaSnapshotter implements Snapshotter {
     if (m.t === 'ready') this.ready?.resolve();
     else if (m.t === 'events') {
       let start = 0;
-      for (const end of m.ends) {
-        this.eventWaiters.shift()?.resolve(m.bytes.subarray(start, end));
+      for (let i = 0; i < m.ends.length; i++) {
+        const end = m.ends[i]!;
+        this.eventWaiters.shift()?.resolve({ payload: m.bytes.subarray(start, end), events: m.counts[i]! });
         start = end;
       }
     } else if (m.t === 'snapshot') {
@@ -87,9 +88,9 @@ export class ReplicaSnapshotter implements Snapshotter {
   }
 
   /** Mirrors the batch and has the replica encode its events: the sequencer's thread does not. */
-  onBatchWithEvents(lastSeq: number, payload: Uint8Array): Promise<Uint8Array> {
+  onBatchWithEvents(lastSeq: number, payload: Uint8Array): Promise<EncodedEvents> {
     if (this.broken) return Promise.reject(this.broken);
-    const encoded = new Promise<Uint8Array>((resolve, reject) => this.eventWaiters.push({ resolve, reject }));
+    const encoded = new Promise<EncodedEvents>((resolve, reject) => this.eventWaiters.push({ resolve, reject }));
     this.mirror(lastSeq, payload, true);
     return encoded;
   }
@@ -136,8 +137,9 @@ export class ReplicaSnapshotter implements Snapshotter {
   async close(): Promise<void> {
     if (this.flushTimer !== null) clearTimeout(this.flushTimer);
     this.flushTimer = null;
+    // First: nothing more is posted to a worker on its way out, and whatever waits is told.
+    this.breakWith(new Error('snapshot replica closed'));
     this.worker.removeAllListeners('exit');
     await this.worker.terminate();
-    this.breakWith(new Error('snapshot replica closed'));
   }
 }

@@ -23,7 +23,7 @@ function post(reply: ReplicaReply, transfer: ArrayBuffer[] = []): void {
 }
 
 /** One buffer for all payloads, transferred (small Buffers share a pool that must not be detached). */
-function postEvents(encoded: readonly Buffer[]): void {
+function postEvents(encoded: readonly Buffer[], counts: readonly number[]): void {
   const ends: number[] = [];
   let total = 0;
   for (const b of encoded) ends.push(total += b.length);
@@ -33,7 +33,7 @@ function postEvents(encoded: readonly Buffer[]): void {
     bytes.set(b, at);
     at += b.length;
   }
-  post({ t: 'events', bytes, ends }, [bytes.buffer]);
+  post({ t: 'events', bytes, ends, counts }, [bytes.buffer]);
 }
 
 port.on('message', (msg: ReplicaRequest) => {
@@ -43,6 +43,7 @@ port.on('message', (msg: ReplicaRequest) => {
       post({ t: 'ready', seq: engine.lastSeq });
     } else if (msg.t === 'batches') {
       const encoded: Buffer[] = [];
+      const counts: number[] = [];
       for (let i = 0; i < msg.payloads.length; i++) {
         const batch = decodeCommandBatch(msg.payloads[i]!);
         let seq = msg.lastSeqs[i]! - batch.commands.length + 1;
@@ -55,10 +56,13 @@ port.on('message', (msg: ReplicaRequest) => {
         if (msg.events) {
           if (events.length !== batch.commands.length) throw new Error(`batch ending at ${msg.lastSeqs[i]} was already applied: its events cannot be encoded`);
           encoded.push(encodeEventBatch({ tsMs: batch.tsMs, events }));
+          let n = 0;
+          for (const e of events) n += e.length;
+          counts.push(n);
         }
       }
       Atomics.store(progress, 0, BigInt(engine.lastSeq));
-      if (msg.events) postEvents(encoded);
+      if (msg.events) postEvents(encoded, counts);
     } else {
       const bytes = codec.encode(engine);
       const copy = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();

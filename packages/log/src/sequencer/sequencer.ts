@@ -5,7 +5,7 @@ import { encodeEventBatch } from '../codec/event-batch.ts';
 import type { CommandLog, EventLog, SnapshotStore } from '../types.ts';
 import { SequencerClosedError, SequencerFailedError } from './errors.ts';
 import { IntakeQueue, type Accepted, type Waiter } from './intake-queue.ts';
-import type { Snapshotter, TakenSnapshot } from './snapshotter.ts';
+import type { EncodedEvents, Snapshotter, TakenSnapshot } from './snapshotter.ts';
 import type { SequencedEngine } from './state-machine.ts';
 import { trimLogs } from './trim.ts';
 
@@ -84,8 +84,9 @@ export class Sequencer<E extends SequencedEngine> {
   private lastSnapshotAt: number;
   private lastSnapshotSeq = 0;
   private snapshotInProgress: Promise<void> | null = null;
-  /** With `eventsAfterCommands`: the newest batch's event append (the next one is made after it). */
+  /** With `eventsAfterCommands`: resolves once the newest batch's event append is issued (the next is issued after it). */
   private eventAppendOrder: Promise<unknown> = Promise.resolve();
+  private replicaMismatchLogged = false;
   /** The newest batch's durable write; an idle snapshot waits for it. */
   private lastWritten: Promise<unknown> = Promise.resolve();
   private readonly opts: Required<Omit<SequencerOptions<E>, 'eventLog' | 'logger'>> & Pick<SequencerOptions<E>, 'eventLog' | 'logger'>;
@@ -206,11 +207,17 @@ export class Sequencer<E extends SequencedEngine> {
         const encoded: Promise<Uint8Array> = encodedElsewhere === null
           ? Promise.resolve(encodeEventBatch({ tsMs, events }))
           // A broken replica costs this thread the encoding, not the exchange its event log.
-          : encodedElsewhere.catch(() => encodeEventBatch({ tsMs, events }));
-        // In seq order: each batch's event append is made once the previous batch's has been,
-        // and once its own commands are durable (acknowledgements resolve in order too).
-        const appended = this.eventAppendOrder.then(() => Promise.all([logged, encoded])).then(([, bytes]) => eventLog.append([{ seq: lastSeq, payload: bytes }]));
-        this.eventAppendOrder = appended;
+          : encodedElsewhere.then((got) => this.checkedEvents(got, lastSeq, events), () => encodeEventBatch({ tsMs, events }))
+            .catch(() => encodeEventBatch({ tsMs, events }));
+        encoded.catch(() => {}); // never unobserved, even when an earlier append failed first
+        // In seq order: each batch's event append is issued once the previous batch's has been
+        // (appends issued back to back share the journal's next write) and once its own commands
+        // are durable (acknowledgements resolve in order too). The append promise travels boxed,
+        // so that issuing does not wait for it to complete.
+        const issued = this.eventAppendOrder.then(() => Promise.all([logged, encoded]))
+          .then(([, bytes]) => ({ append: eventLog.append([{ seq: lastSeq, payload: bytes }]) }));
+        this.eventAppendOrder = issued;
+        const appended = issued.then((i) => i.append);
         written = Promise.all([logged, appended]);
       } else {
         written = acked = Promise.all([logged, eventLog.append([{ seq: lastSeq, payload: encodeEventBatch({ tsMs, events }) }])]);
@@ -242,6 +249,21 @@ export class Sequencer<E extends SequencedEngine> {
     }
     const capture = this.maybeCapture(commands.length);
     if (capture) this.snapshotInProgress = this.persistSnapshot(capture, written);
+  }
+
+  /**
+   * The replica's payload, if it made as many events as this engine did; otherwise (the two
+   * engines disagree — a bug) this thread's own encoding, and an error logged once.
+   */
+  private checkedEvents(got: EncodedEvents, lastSeq: number, events: readonly (readonly EngineEvent[])[]): Uint8Array {
+    let n = 0;
+    for (const e of events) n += e.length;
+    if (got.events === n) return got.payload;
+    if (!this.replicaMismatchLogged) {
+      this.replicaMismatchLogged = true;
+      this.opts.logger?.error({ lastSeq, replicaEvents: got.events, events: n }, 'sequencer: the snapshot replica made other events than the engine; encoding them here');
+    }
+    throw new Error('replica events differ');
   }
 
   private fail(err: unknown, waiters: Waiter[]): void {

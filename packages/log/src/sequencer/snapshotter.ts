@@ -1,5 +1,11 @@
 import type { EngineCodec, SequencedEngine } from './state-machine.ts';
 
+/** A batch's event-log payload, encoded by a mirror, and the number of events in it. */
+export interface EncodedEvents {
+  readonly payload: Uint8Array;
+  readonly events: number;
+}
+
 export interface TakenSnapshot {
   readonly seq: number;
   readonly stateHash: string;
@@ -18,10 +24,11 @@ export interface Snapshotter {
   onBatch(lastSeq: number, payload: Uint8Array): void;
   /**
    * Optional: `onBatch`, and also encodes the batch's events as the event log stores them
-   * (`encodeEventBatch`) off the sequencer's thread. Rejects when the mirror is broken (the
-   * sequencer then encodes them itself).
+   * (`encodeEventBatch`) off the sequencer's thread; resolves with the payload and how many events
+   * the batch made (the sequencer checks it against its own). Rejects when the mirror is broken
+   * (the sequencer then encodes them itself).
    */
-  onBatchWithEvents?(lastSeq: number, payload: Uint8Array): Promise<Uint8Array>;
+  onBatchWithEvents?(lastSeq: number, payload: Uint8Array): Promise<EncodedEvents>;
   capture(): Promise<TakenSnapshot>;
   /** Commands received but not yet mirrored; the sequencer holds intake while this is too high. */
   lag?(): number;

@@ -6,7 +6,8 @@
  * keeps — ticks, lots, units, seqs, ms — is a safe integer; a larger int8 throws rather than
  * rounds); NUMERIC comes back as a decimal string; booleans as booleans; text as strings.
  * Parameters: numbers, strings, booleans, null and arrays of them (for `unnest($1::bigint[])`),
- * and bytes (`Uint8Array`) for a `json` parameter: its UTF-8 text, sent in binary format as is.
+ * and bytes (`Uint8Array`) for a `json` parameter only: its UTF-8 text, sent in binary format as
+ * is (for other types PGlite would send their text form, and `jsonb`'s binary form differs).
  */
 export type SqlParam = string | number | boolean | null | Uint8Array | readonly (string | number | boolean | null)[];
 
