@@ -36,6 +36,32 @@ if (!(seconds >= 1 && seconds <= 120)) throw new Error('--seconds must be 1..120
 const PG_URL = process.env.MATCHBOX_BENCH_PG ?? 'postgres://postgres@127.0.0.1:5432/test';
 const LIMITS = { RATE_LIMIT_WEIGHT_PER_MINUTE: '10000000', RATE_LIMIT_ORDERS_PER_10S: '10000000' };
 
+/** The server's CPU (all threads, and its main thread) from `restart()` on, per order. */
+function cpuMeter(pid: number) {
+  let cpu0 = 0;
+  let main0 = 0;
+  let wall0 = 0;
+  const restart = (): void => {
+    cpu0 = cpuMsOf(pid);
+    main0 = cpuMsOf(pid, pid);
+    wall0 = Date.now();
+  };
+  restart();
+  return {
+    restart,
+    read(ordersOf: (wallMs: number) => number): { serverCpuPct: number; serverUsPerOrder: number; mainThreadUsPerOrder: number } {
+      const wallMs = Date.now() - wall0;
+      const cpuMs = cpuMsOf(pid) - cpu0;
+      const orders = Math.max(1, ordersOf(wallMs));
+      return {
+        serverCpuPct: Math.round((cpuMs / wallMs) * 100),
+        serverUsPerOrder: Math.round((cpuMs * 1000) / orders),
+        mainThreadUsPerOrder: Math.round(((cpuMsOf(pid, pid) - main0) * 1000) / orders),
+      };
+    },
+  };
+}
+
 const work = mkdtempSync(path.join(tmpdir(), 'mbx-quick-'));
 const id = randomBytes(4).toString('hex');
 let redis: PrivateRedis | undefined;
@@ -62,34 +88,18 @@ try {
     const markets = await loadMarkets(client);
     const users = await createUsers(client, 400);
     client.close();
+    const meter = cpuMeter(server.pid);
     if (ws) {
-      let cpu0 = cpuMsOf(server.pid);
-      let main0 = cpuMsOf(server.pid, server.pid);
-      let wall0 = Date.now();
       const r = await runWsBlast({
         host: '127.0.0.1', port, connections: 32, inFlight: 64, durationSec: seconds, frames: 250_000,
         users, pairs: pairSpecs(markets), tag: `q${randomBytes(3).toString('hex')}-`,
-      }, () => { cpu0 = cpuMsOf(server.pid); main0 = cpuMsOf(server.pid, server.pid); wall0 = Date.now(); });
-      const wallMs = Date.now() - wall0;
-      const cpuMs = cpuMsOf(server.pid) - cpu0;
-      const orders = Math.max(1, (r.achievedPerSec * wallMs) / 1000);
-      result = {
-        generator: 'ws-blast 32×64', ordersPerSec: r.achievedPerSec, statuses: r.statuses, serverCpuPct: Math.round((cpuMs / wallMs) * 100),
-        serverUsPerOrder: Math.round((cpuMs * 1000) / orders), mainThreadUsPerOrder: Math.round(((cpuMsOf(server.pid, server.pid) - main0) * 1000) / orders),
-      };
+      }, () => meter.restart());
+      result = { generator: 'ws-blast 32×64', ordersPerSec: r.achievedPerSec, statuses: r.statuses, ...meter.read((wallMs) => (r.achievedPerSec * wallMs) / 1000) };
     } else {
       const script = writeLuaScript(work, presignedPairs(`127.0.0.1:${port}`, users, markets, 20_000));
-      const cpu0 = cpuMsOf(server.pid);
-      const main0 = cpuMsOf(server.pid, server.pid);
-      const wall0 = Date.now();
+      meter.restart();
       const r = await runWrk(`http://127.0.0.1:${port}`, script, 256, seconds);
-      const wallMs = Date.now() - wall0;
-      const cpuMs = cpuMsOf(server.pid) - cpu0;
-      const orders = Math.max(1, r.requests);
-      result = {
-        generator: 'wrk 256 conns', ordersPerSec: r.requestsPerSec, non2xx: r.non2xx, socketErrors: r.socketErrors, serverCpuPct: Math.round((cpuMs / wallMs) * 100),
-        serverUsPerOrder: Math.round((cpuMs * 1000) / orders), mainThreadUsPerOrder: Math.round(((cpuMsOf(server.pid, server.pid) - main0) * 1000) / orders),
-      };
+      result = { generator: 'wrk 256 conns', ordersPerSec: r.requestsPerSec, non2xx: r.non2xx, socketErrors: r.socketErrors, ...meter.read(() => r.requests) };
     }
   } finally {
     await server.stop(60_000);

@@ -206,9 +206,8 @@ export class Sequencer<E extends SequencedEngine> {
       if (this.opts.eventsAfterCommands) {
         const encoded: Promise<Uint8Array> = encodedElsewhere === null
           ? Promise.resolve(encodeEventBatch({ tsMs, events }))
-          // A broken replica costs this thread the encoding, not the exchange its event log.
-          : encodedElsewhere.then((got) => this.checkedEvents(got, lastSeq, events), () => encodeEventBatch({ tsMs, events }))
-            .catch(() => encodeEventBatch({ tsMs, events }));
+          // A broken (or disagreeing) replica costs this thread the encoding, not the exchange its event log.
+          : encodedElsewhere.then((got) => this.checkedEvents(got, lastSeq, events)).catch(() => encodeEventBatch({ tsMs, events }));
         encoded.catch(() => {}); // never unobserved, even when an earlier append failed first
         // In seq order: each batch's event append is issued once the previous batch's has been
         // (appends issued back to back share the journal's next write) and once its own commands
