@@ -25,3 +25,19 @@ export function bucketQuantileMs(before: Map<number, number> | undefined, after:
   const b = bounds[idx] ?? Infinity;
   return b === Infinity ? Infinity : b * 1000;
 }
+
+/**
+ * The server's event-loop lag (ms) since the previous scrape, from prom-client's default metrics
+ * (it resets its delay histogram on every scrape); undefined where they are not exported.
+ */
+export async function eventLoopLag(base: string): Promise<{ p50: number; p99: number; max: number } | undefined> {
+  const text = await fetch(`${base}/metrics`).then((r) => (r.ok ? r.text() : ''), () => '');
+  const read = (name: string): number | undefined => {
+    const line = text.split('\n').find((l) => l.startsWith(`${name} `));
+    return line === undefined ? undefined : Math.round(Number(line.slice(name.length + 1)) * 100_000) / 100;
+  };
+  const p50 = read('nodejs_eventloop_lag_p50_seconds');
+  const p99 = read('nodejs_eventloop_lag_p99_seconds');
+  const max = read('nodejs_eventloop_lag_max_seconds');
+  return p50 === undefined || p99 === undefined || max === undefined ? undefined : { p50, p99, max };
+}

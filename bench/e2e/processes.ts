@@ -33,8 +33,10 @@ export class Child {
  */
 export async function startServerProcess(port: number, env: Record<string, string>, nodeArgs: readonly string[] = []): Promise<Child> {
   // LOG_LEVEL=warn: at info Fastify logs every request, which would be measured too.
-  // The same V8 flags as `npm start` (package.json): a larger young generation, fewer scavenges.
-  const proc = spawn(process.execPath, ['--max-semi-space-size=64', ...nodeArgs, '--import', 'tsx', path.join(ROOT, 'apps/server/src/main.ts')], {
+  // The same flags as `npm start` (package.json): a larger young generation (fewer scavenges) and
+  // one V8 helper thread. MBX_SERVER_NODE_ARGS adds more (e.g. `--trace-gc`) for a closer look.
+  const extra = (process.env.MBX_SERVER_NODE_ARGS ?? '').split(' ').filter((a) => a !== '');
+  const proc = spawn(process.execPath, ['--max-semi-space-size=64', '--v8-pool-size=1', ...extra, ...nodeArgs, '--import', 'tsx', path.join(ROOT, 'apps/server/src/main.ts')], {
     cwd: ROOT, env: { ...process.env, LOG_LEVEL: 'warn', MARKET_MAKER: '0', ...env, PORT: String(port), HOST: '127.0.0.1' }, stdio: ['ignore', 'pipe', 'pipe'],
   });
   const child = new Child('server', proc, []);

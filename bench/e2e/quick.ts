@@ -2,11 +2,13 @@
  * `npm run bench:e2e:quick` — one mode, one generator, about half a minute: for A/B runs of a
  * change (run it on the old commit and the new one back to back; this machine drifts over hours).
  *
- *   npm run bench:e2e:quick [-- --ws] [-- --redis-pg] [-- --seconds N] [-- --profile] [-- --keep-profile DIR (implies --profile)]
+ *   npm run bench:e2e:quick [-- --ws | --open RATE] [-- --redis-pg] [-- --seconds N] [-- --profile] [-- --keep-profile DIR (implies --profile)]
  *
  * Starts the server as `npm start` does (history store on unless HISTORY_STORE=0 is set), creates
  * 400 users, then runs wrk (1 thread, 256 connections, pre-signed crossing pairs) or, with --ws,
- * ws-blast (32 connections × 64 in flight). Prints orders/s and the server's CPU per order (all threads, and its main thread alone); with
+ * ws-blast (32 connections × 64 in flight), or, with --open RATE, the mixed open loop at RATE orders/s
+ * over 128 connections (latency percentiles from the intended send time, the gateway's own p99 and
+ * the server's event-loop lag over the run). Prints orders/s and the server's CPU per order (all threads, and its main thread alone); with
  * --profile also the server's top self time (V8 --cpu-prof). Last line: one JSON object.
  */
 import { randomBytes } from 'node:crypto';
@@ -16,15 +18,22 @@ import path from 'node:path';
 import { MatchboxClient } from '@matchbox/client';
 import { freePort, PrivateRedis } from '@matchbox/log';
 import pg from 'pg';
+import { bucketQuantileMs, eventLoopLag, orderLatencyBuckets } from './gateway-metrics.ts';
+import { runOpenLoop } from './open-loop.ts';
 import { cpuMsOf, startServerProcess } from './processes.ts';
 import { topSelfTime } from './profile.ts';
 import { printProfile } from './report.ts';
-import { createUsers, loadMarkets, pairSpecs, presignedPairs } from './workload.ts';
+import { openConnections } from './raw-http.ts';
+import { OrderStream, createUsers, loadMarkets, pairSpecs, presignedPairs } from './workload.ts';
 import { runWrk, writeLuaScript } from './wrk.ts';
 import { runWsBlast } from './ws-blast.ts';
 
 const argv = process.argv.slice(2);
 const ws = argv.includes('--ws');
+const openIndex = argv.indexOf('--open');
+/** Offered orders/s of the open loop (--open RATE), or undefined for wrk / ws-blast. */
+const openRate = openIndex >= 0 ? Number(argv[openIndex + 1]) : undefined;
+if (openRate !== undefined && !(openRate >= 1 && openRate <= 100_000)) throw new Error('--open RATE must be 1..100000');
 const redisPg = argv.includes('--redis-pg');
 const profile = argv.includes('--profile') || argv.includes('--keep-profile');
 const secIndex = argv.indexOf('--seconds');
@@ -89,7 +98,27 @@ try {
     const users = await createUsers(client, 400);
     client.close();
     const meter = cpuMeter(server.pid);
-    if (ws) {
+    if (openRate !== undefined) {
+      const base = `http://127.0.0.1:${port}`;
+      const stream = new OrderStream(`127.0.0.1:${port}`, users, markets, 1, `q${randomBytes(3).toString('hex')}-`);
+      const conns = await openConnections('127.0.0.1', port, 128);
+      await runOpenLoop({ ratePerSec: Math.min(openRate, 1000), durationSec: 2, connections: conns, next: (i) => stream.next(i + 10_000_000) });
+      const gw0 = await orderLatencyBuckets(base);
+      await eventLoopLag(base); // prom-client resets its event-loop histogram on each scrape: the next one covers the run
+      meter.restart();
+      const r = await runOpenLoop({ ratePerSec: openRate, durationSec: seconds, connections: conns, next: (i) => stream.next(i) });
+      const cpu = meter.read(() => r.completed);
+      const generatorCpuPct = Math.round((r.generatorCpuMs / (r.durationSec * 1000)) * 100);
+      const lag = await eventLoopLag(base);
+      const gw1 = await orderLatencyBuckets(base);
+      for (const c of conns) c.close();
+      const ms = (us: number): number => Math.round(us / 10) / 100;
+      result = {
+        generator: `open loop ${openRate}/s`, ordersPerSec: r.achievedPerSec, outcomes: r.outcomes,
+        latencyMs: { p50: ms(r.latencyUs.p50), p95: ms(r.latencyUs.p95), p99: ms(r.latencyUs.p99), p999: ms(r.latencyUs.p999), max: ms(r.latencyUs.max) },
+        gatewayP99Ms: bucketQuantileMs(gw0, gw1, 0.99), eventLoopLagMs: lag, generatorCpuPct, ...cpu,
+      };
+    } else if (ws) {
       const r = await runWsBlast({
         host: '127.0.0.1', port, connections: 32, inFlight: 64, durationSec: seconds, frames: 250_000,
         users, pairs: pairSpecs(markets), tag: `q${randomBytes(3).toString('hex')}-`,
@@ -105,7 +134,8 @@ try {
     await server.stop(60_000);
   }
   const mode = redisPg ? 'Redis (AOF always) + PostgreSQL' : process.env.HISTORY_STORE === '0' ? 'embedded, history store off' : 'embedded (default)';
-  console.log(`${mode}, ${String(result.generator)}, ${seconds} s: ${String(result.ordersPerSec)} orders/s, server ${String(result.serverCpuPct)}% of a core, ${String(result.serverUsPerOrder)} µs of server CPU per order (${String(result.mainThreadUsPerOrder)} µs on its main thread)`);
+  const latency = result.latencyMs === undefined ? '' : ` (latency ms ${JSON.stringify(result.latencyMs)}, gateway p99 ≤ ${String(result.gatewayP99Ms)} ms, event-loop lag ms ${JSON.stringify(result.eventLoopLagMs)}, generator ${String(result.generatorCpuPct)}% of a core)`;
+  console.log(`${mode}, ${String(result.generator)}, ${seconds} s: ${String(result.ordersPerSec)} orders/s${latency}, server ${String(result.serverCpuPct)}% of a core, ${String(result.serverUsPerOrder)} µs of server CPU per order (${String(result.mainThreadUsPerOrder)} µs on its main thread)`);
   const prof = profile ? topSelfTime(profDir) : undefined;
   if (profile && keepProfile !== undefined) {
     cpSync(profDir, keepProfile, { recursive: true });
