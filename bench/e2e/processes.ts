@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync, readdirSync } from 'node:fs';
+import { createWriteStream, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -34,13 +34,19 @@ export class Child {
 export async function startServerProcess(port: number, env: Record<string, string>, nodeArgs: readonly string[] = []): Promise<Child> {
   // LOG_LEVEL=warn: at info Fastify logs every request, which would be measured too.
   // The same flags as `npm start` (package.json): a larger young generation (fewer scavenges) and
-  // one V8 helper thread. MBX_SERVER_NODE_ARGS adds more (e.g. `--trace-gc`) for a closer look.
+  // one V8 helper thread. MBX_SERVER_NODE_ARGS adds more (e.g. `--trace-gc`) for a closer look,
+  // and MBX_SERVER_OUTPUT names a file that gets all the server prints.
   const extra = (process.env.MBX_SERVER_NODE_ARGS ?? '').split(' ').filter((a) => a !== '');
   const proc = spawn(process.execPath, ['--max-semi-space-size=64', '--v8-pool-size=1', ...extra, ...nodeArgs, '--import', 'tsx', path.join(ROOT, 'apps/server/src/main.ts')], {
     cwd: ROOT, env: { ...process.env, LOG_LEVEL: 'warn', MARKET_MAKER: '0', ...env, PORT: String(port), HOST: '127.0.0.1' }, stdio: ['ignore', 'pipe', 'pipe'],
   });
   const child = new Child('server', proc, []);
-  const keep = (d: Buffer): void => { if (child.output.length < 200) child.output.push(d.toString()); };
+  const tee = process.env.MBX_SERVER_OUTPUT ? createWriteStream(process.env.MBX_SERVER_OUTPUT) : undefined;
+  const keep = (d: Buffer): void => {
+    tee?.write(d);
+    if (child.output.length < 200) child.output.push(d.toString());
+  };
+  if (tee !== undefined) proc.on('exit', () => tee.end());
   proc.stdout!.on('data', keep);
   proc.stderr!.on('data', keep);
   const start = Date.now();
