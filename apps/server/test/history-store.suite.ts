@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_MARKETS } from '@matchbox/domain';
 import { Exchange } from '../src/core/exchange.ts';
+import type { MemoryHistoryLimits } from '../src/history/memory-history.ts';
 import type { HistoryStoreConfig } from '../src/history/store.ts';
 import { TieredHistory } from '../src/history/tiered-history.ts';
 import { buildApp } from '../src/http/app.ts';
@@ -13,7 +14,9 @@ import { SecretBox } from '../src/security/secret-box.ts';
 import { HIGH_LIMITS, devAccount, qs, sign, type Account } from './harness.ts';
 
 /** A memory window far smaller than the workload, so that older history can only come from the store. */
-const SMALL = { ordersPerUser: 4, tradesPerUser: 4, tradesPerSymbol: 4, minuteCandles: 2 };
+export const SMALL_PER_USER: Partial<MemoryHistoryLimits> = { ordersPerUser: 4, tradesPerUser: 4, tradesPerSymbol: 4, minuteCandles: 2 };
+/** The same through the caps across all users alone (each user's own cap far above the workload). */
+export const SMALL_OVERALL: Partial<MemoryHistoryLimits> = { ...SMALL_PER_USER, ordersPerUser: 1000, tradesPerUser: 1000, closedOrdersTotal: 4, userTradesTotal: 4 };
 const ROUNDS = 10;
 
 interface Running { exchange: Exchange; app: FastifyInstance; close(): Promise<void> }
@@ -23,8 +26,8 @@ interface Running { exchange: Exchange; app: FastifyInstance; close(): Promise<v
  * (tiny limits) and the store written by the in-process Projector. One exchange (and one store
  * instance) per file; it is restarted once on the same data directory and store.
  */
-export function historyStoreSuite(name: string, store: () => Promise<{ config: HistoryStoreConfig; drop(): Promise<void> }>): void {
-  describe(`history store: ${name}`, () => {
+export function historyStoreSuite(name: string, store: () => Promise<{ config: HistoryStoreConfig; drop(): Promise<void> }>, limits = SMALL_PER_USER): void {
+  describe(`history store: ${name}${limits === SMALL_PER_USER ? '' : ', memory bounded across users'}`, () => {
     const secrets = new SecretBox(randomBytes(32));
     const dataDir = mkdtempSync(path.join(tmpdir(), 'mbx-history-'));
     let cfg: { config: HistoryStoreConfig; drop(): Promise<void> };
@@ -34,7 +37,7 @@ export function historyStoreSuite(name: string, store: () => Promise<{ config: H
     const placed: { orderId: number; clientOrderId: string }[] = [];
 
     const open = async (): Promise<Running> => {
-      const exchange = await Exchange.open({ storage: { kind: 'files', dataDir }, markets: DEFAULT_MARKETS, historyStore: cfg.config, memoryLimits: SMALL });
+      const exchange = await Exchange.open({ storage: { kind: 'files', dataDir }, markets: DEFAULT_MARKETS, historyStore: cfg.config, memoryLimits: limits });
       const app = await buildApp({ exchange, secrets, devFaucet: true, rateLimits: HIGH_LIMITS, webRoot: '/nonexistent/matchbox-web' });
       return { exchange, app, close: async () => { await app.close(); await exchange.close(); } };
     };

@@ -1,7 +1,7 @@
 import type { EngineEvent, OrderEvent, TradeEvent } from '@matchbox/domain';
 import type { Candle, History, OrderView, TimeRange, UserTrade } from './history.ts';
 import { bucketStart } from './intervals.ts';
-import { Ring } from './ring.ts';
+import { NumberQueue, Ring } from './ring.ts';
 
 export interface MemoryHistoryLimits {
   /** Orders kept per user (open ones are never dropped). */
@@ -10,9 +10,20 @@ export interface MemoryHistoryLimits {
   readonly tradesPerSymbol: number;
   /** One-minute candles per symbol (43,200 = 30 days). */
   readonly minuteCandles: number;
+  /**
+   * Closed orders kept across all users, the oldest closed dropped first. The per-user caps alone
+   * bound nothing once users are many (about 750 B per order: 400 users at 10,000 orders each is
+   * 3 GB, past Node's heap limit). Open orders are never dropped; the engine bounds them.
+   */
+  readonly closedOrdersTotal: number;
+  /** User trades (`myTrades`) kept across all users, the oldest dropped first. */
+  readonly userTradesTotal: number;
 }
 
-const DEFAULT_LIMITS: MemoryHistoryLimits = { ordersPerUser: 10_000, tradesPerUser: 10_000, tradesPerSymbol: 20_000, minuteCandles: 43_200 };
+export const DEFAULT_MEMORY_LIMITS: MemoryHistoryLimits = {
+  ordersPerUser: 10_000, tradesPerUser: 10_000, tradesPerSymbol: 20_000, minuteCandles: 43_200,
+  closedOrdersTotal: 500_000, userTradesTotal: 500_000,
+};
 
 const isOpen = (o: OrderEvent): boolean => o.status === 'NEW' || o.status === 'PARTIALLY_FILLED';
 
@@ -31,18 +42,35 @@ export class MemoryHistory implements History {
   private readonly openByUser = new Map<number, Set<number>>();
   private readonly byClientId = new Map<string, number>();
   private readonly userTradeRings = new Map<number, Ring<UserTrade>>();
+  /** Ids of closed orders, oldest closed first (some already dropped by their user's cap): the global order cap. */
+  private readonly closedOrder = new NumberQueue();
+  /** The user of every user trade pushed and not yet popped, oldest first (some already gone from their user's ring): the global trade cap. */
+  private readonly tradeOwner = new NumberQueue();
+  /** Per user: its entries in `tradeOwner`. */
+  private readonly queuedTradesOf = new Map<number, number>();
+  /** Users some of whose orders / user trades were dropped: memory alone no longer answers for them. */
+  private readonly droppedOrdersOf = new Set<number>();
+  private readonly droppedTradesOf = new Set<number>();
   private readonly tradeRings = new Map<string, Ring<TradeEvent>>();
   private readonly candleRings = new Map<string, Ring<Candle>>();
   private readonly accountUpdates = new Map<number, number>();
 
   constructor(limits: Partial<MemoryHistoryLimits> = {}) {
-    this.limits = { ...DEFAULT_LIMITS, ...limits };
+    this.limits = { ...DEFAULT_MEMORY_LIMITS, ...limits };
   }
 
-  /** What it holds: orders, and client order ids indexed (each names a held order). */
-  get size(): { readonly orders: number; readonly clientOrderIds: number } {
-    return { orders: this.ordersById.size, clientOrderIds: this.byClientId.size };
+  /** What it holds: orders, client order ids indexed (each names a held order), and user trades. */
+  get size(): { readonly orders: number; readonly clientOrderIds: number; readonly userTrades: number } {
+    let userTrades = 0;
+    for (const r of this.userTradeRings.values()) userTrades += r.size;
+    return { orders: this.ordersById.size, clientOrderIds: this.byClientId.size, userTrades };
   }
+
+  /** Whether an order of this user was ever dropped (memory alone cannot list all of them). */
+  droppedOrders(userId: number): boolean { return this.droppedOrdersOf.has(userId); }
+
+  /** Whether a trade of this user was ever dropped. */
+  droppedTrades(userId: number): boolean { return this.droppedTradesOf.has(userId); }
 
   apply(seq: number, tsMs: number, events: readonly EngineEvent[]): void {
     if (seq <= this.lastSeq) return;
@@ -67,6 +95,7 @@ export class MemoryHistory implements History {
       this.ordersByUser.set(e.userId, list);
       if (list.length > this.limits.ordersPerUser) this.evictOrders(list);
     }
+    const wasOpen = isOpen(view.last) || view.last === e;
     view.last = e;
     view.updateTime = tsMs;
     // The engine's: its creation, or for a stop its trigger (-1 until then) — as the store keeps it.
@@ -74,16 +103,61 @@ export class MemoryHistory implements History {
     let open = this.openByUser.get(e.userId);
     if (open === undefined) this.openByUser.set(e.userId, open = new Set<number>());
     if (isOpen(e)) open.add(e.orderId);
-    else open.delete(e.orderId);
+    else {
+      open.delete(e.orderId);
+      // Closed now (a closed order never reopens): it joins the global queue once.
+      if (wasOpen && this.ordersById.has(e.orderId)) this.closedOrder.push(e.orderId);
+      if (this.closedOrder.length > this.limits.closedOrdersTotal) this.evictClosedOrders();
+    }
     if (e.execType === 'TRADE') {
       let ring = this.userTradeRings.get(e.userId);
       if (ring === undefined) this.userTradeRings.set(e.userId, ring = new Ring(this.limits.tradesPerUser));
+      if (ring.size === ring.capacity) this.droppedTradesOf.add(e.userId);
       ring.push({
         symbol: e.symbol, id: e.tradeId, orderId: e.orderId, priceTicks: e.lastPriceTicks, qtyLots: e.lastLots,
         quoteUnits: e.lastQuoteUnits, commissionUnits: e.commissionUnits, commissionAsset: e.commissionAsset,
         time: tsMs, isBuyer: e.side === 'BUY', isMaker: e.isMaker,
       });
+      this.tradeOwner.push(e.userId);
+      this.queuedTradesOf.set(e.userId, (this.queuedTradesOf.get(e.userId) ?? 0) + 1);
+      if (this.tradeOwner.length > this.limits.userTradesTotal) this.evictUserTrades();
     }
+  }
+
+  /** The global order cap: drops the oldest closed orders until the queue is 10% under it. */
+  private evictClosedOrders(): void {
+    const target = Math.floor(this.limits.closedOrdersTotal * 0.9);
+    while (this.closedOrder.length > target) {
+      const v = this.ordersById.get(this.closedOrder.shift());
+      // Gone already: dropped by its user's cap. (Its id stays in its user's list until that list is next trimmed.)
+      if (v !== undefined) this.dropOrder(v.last);
+    }
+  }
+
+  /** The global trade cap: drops the oldest user trades until 10% under it. */
+  private evictUserTrades(): void {
+    const target = Math.floor(this.limits.userTradesTotal * 0.9);
+    while (this.tradeOwner.length > target) {
+      const userId = this.tradeOwner.shift();
+      const queued = this.queuedTradesOf.get(userId)!;
+      const ring = this.userTradeRings.get(userId)!;
+      // The ring holds the user's newest `ring.size` trades and the queue its newest `queued`: the
+      // trade this entry stands for is still in the ring (as its oldest) iff queued <= ring.size.
+      if (queued <= ring.size) {
+        ring.dropOldest();
+        this.droppedTradesOf.add(userId);
+      }
+      if (queued === 1) this.queuedTradesOf.delete(userId);
+      else this.queuedTradesOf.set(userId, queued - 1);
+      if (ring.size === 0) this.userTradeRings.delete(userId);
+    }
+  }
+
+  private dropOrder(o: OrderEvent): void {
+    this.ordersById.delete(o.orderId);
+    this.droppedOrdersOf.add(o.userId);
+    const key = clientKey(o.userId, o.clientOrderId);
+    if (this.byClientId.get(key) === o.orderId) this.byClientId.delete(key);
   }
 
   /** Drops the oldest closed orders until the list is 10% under its cap. */
@@ -92,12 +166,11 @@ export class MemoryHistory implements History {
     const keep: number[] = [];
     let excess = list.length - target;
     for (const id of list) {
-      const v = this.ordersById.get(id)!;
-      if (excess > 0 && !isOpen(v.last)) {
+      const v = this.ordersById.get(id);
+      if (v === undefined) excess--; // dropped already by the global cap
+      else if (excess > 0 && !isOpen(v.last)) {
         excess--;
-        this.ordersById.delete(id);
-        const key = clientKey(v.last.userId, v.last.clientOrderId);
-        if (this.byClientId.get(key) === id) this.byClientId.delete(key);
+        this.dropOrder(v.last);
       } else {
         keep.push(id);
       }
@@ -133,8 +206,8 @@ export class MemoryHistory implements History {
   }
 
   orders(userId: number, symbol: string, q: TimeRange & { fromOrderId?: number }): OrderView[] {
-    const all = (this.ordersByUser.get(userId) ?? []).map((id) => this.ordersById.get(id)!)
-      .filter((v) => v.last.symbol === symbol && (q.fromOrderId === undefined || v.last.orderId >= q.fromOrderId)
+    const all = (this.ordersByUser.get(userId) ?? []).map((id) => this.ordersById.get(id))
+      .filter((v): v is MutableView => v !== undefined && v.last.symbol === symbol && (q.fromOrderId === undefined || v.last.orderId >= q.fromOrderId)
         && inRange(v.last.createdTs, q));
     return q.fromOrderId !== undefined || q.startTime !== undefined ? all.slice(0, q.limit) : all.slice(-q.limit);
   }

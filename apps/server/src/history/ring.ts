@@ -15,12 +15,22 @@ export class Ring<T> {
   push(item: T): void {
     this.items.push(item);
     if (this.size > this.capacity) {
-      this.head++;
+      this.items[this.head++] = undefined as T; // not kept alive by the dead prefix
       // Compact once the dead prefix is as large as the live part: amortised O(1).
       if (this.head >= this.capacity) {
         this.items = this.items.slice(this.head);
         this.head = 0;
       }
+    }
+  }
+
+  /** Drops the oldest item, if any. */
+  dropOldest(): void {
+    if (this.size === 0) return;
+    this.items[this.head++] = undefined as T; // not kept alive by the dead prefix
+    if (this.head >= this.capacity || this.head * 2 >= this.items.length) {
+      this.items = this.items.slice(this.head);
+      this.head = 0;
     }
   }
 
@@ -48,5 +58,29 @@ export class Ring<T> {
     const a = Math.max(0, from);
     const b = Math.min(this.size, to);
     return a >= b ? [] : this.items.slice(this.head + a, this.head + b);
+  }
+}
+
+/**
+ * A FIFO of numbers without a bound of its own (its user bounds it): amortised O(1) push and
+ * shift, compacting once the consumed prefix is half the array.
+ */
+export class NumberQueue {
+  private items: number[] = [];
+  private head = 0;
+
+  get length(): number { return this.items.length - this.head; }
+
+  push(n: number): void { this.items.push(n); }
+
+  /** Removes and returns the oldest number; the queue must not be empty. */
+  shift(): number {
+    if (this.head >= this.items.length) throw new RangeError('shift from an empty queue');
+    const n = this.items[this.head++]!;
+    if (this.head >= 1024 && this.head * 2 >= this.items.length) {
+      this.items = this.items.slice(this.head);
+      this.head = 0;
+    }
+    return n;
   }
 }

@@ -1,9 +1,8 @@
 import type { EngineEvent, TradeEvent } from '@matchbox/domain';
 import type { Awaitable, Candle, History, OrderView, TimeRange, UserTrade } from './history.ts';
-import { MemoryHistory, type MemoryHistoryLimits } from './memory-history.ts';
+import { DEFAULT_MEMORY_LIMITS, MemoryHistory, type MemoryHistoryLimits } from './memory-history.ts';
 import type { StoreHistoryReader } from './store-history.ts';
 
-const DEFAULT_LIMITS: MemoryHistoryLimits = { ordersPerUser: 10_000, tradesPerUser: 10_000, tradesPerSymbol: 20_000, minuteCandles: 43_200 };
 const MINUTE_MS = 60_000;
 
 /**
@@ -15,7 +14,8 @@ const MINUTE_MS = 60_000;
  *
  * A query is answered from memory alone when memory provably holds everything it could match:
  * it has seen the log from seq 1 (nothing trimmed before this process started) and nothing of this
- * user / symbol has been evicted yet (counted here against the memory limits). Otherwise it reads
+ * user / symbol has been evicted yet (`MemoryHistory` knows whose orders and trades it dropped, by
+ * a user's cap or the caps across all users; symbols are counted here). Otherwise it reads
  * the store too and merges: the union of both answers, memory's version of a row winning (it is
  * never older), sliced again exactly like `MemoryHistory` slices. The union of the two top-`limit`
  * sets contains the top-`limit` of the union, so the merge is exact.
@@ -32,14 +32,12 @@ export class TieredHistory implements History {
   private readonly limits: MemoryHistoryLimits;
   /** First seq applied; memory is complete only if it is 1. */
   private firstSeq = 0;
-  private readonly ordersByUser = new Map<number, number>();
-  private readonly tradesByUser = new Map<number, number>();
   private readonly tradesBySymbol = new Map<string, { count: number; firstTs: number; lastTs: number }>();
   /** Store reads made (tests and metrics). */
   storeReads = 0;
 
   constructor(readonly store: StoreHistoryReader, limits: Partial<MemoryHistoryLimits> = {}) {
-    this.limits = { ...DEFAULT_LIMITS, ...limits };
+    this.limits = { ...DEFAULT_MEMORY_LIMITS, ...limits };
     this.memory = new MemoryHistory(this.limits);
   }
 
@@ -50,10 +48,7 @@ export class TieredHistory implements History {
     if (this.firstSeq === 0) this.firstSeq = seq;
     this.memory.apply(seq, tsMs, events);
     for (const e of events) {
-      if (e.type === 'order') {
-        if (e.execType === 'NEW') this.ordersByUser.set(e.userId, (this.ordersByUser.get(e.userId) ?? 0) + 1);
-        else if (e.execType === 'TRADE') this.tradesByUser.set(e.userId, (this.tradesByUser.get(e.userId) ?? 0) + 1);
-      } else if (e.type === 'trade') {
+      if (e.type === 'trade') {
         const s = this.tradesBySymbol.get(e.symbol);
         if (s === undefined) this.tradesBySymbol.set(e.symbol, { count: 1, firstTs: e.ts, lastTs: e.ts });
         else { s.count++; s.lastTs = e.ts; }
@@ -63,13 +58,13 @@ export class TieredHistory implements History {
 
   private get complete(): boolean { return this.firstSeq === 1; }
 
-  /** Memory has every order of this user (eviction starts at the cap and drops to 90 % of it). */
+  /** Memory has every order of this user: none was dropped, by the user's cap or the global one. */
   private ordersInMemory(userId: number): boolean {
-    return this.complete && (this.ordersByUser.get(userId) ?? 0) <= this.limits.ordersPerUser;
+    return this.complete && !this.memory.droppedOrders(userId);
   }
 
   private userTradesInMemory(userId: number): boolean {
-    return this.complete && (this.tradesByUser.get(userId) ?? 0) <= this.limits.tradesPerUser;
+    return this.complete && !this.memory.droppedTrades(userId);
   }
 
   private tradesInMemory(symbol: string): boolean {
