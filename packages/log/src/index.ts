@@ -1,6 +1,6 @@
 export * from './types.ts';
 export { MemoryLog } from './memory-log.ts';
-export { FileJournal, type FileJournalOptions } from './file/file-journal.ts';
+export { FileJournal, type FileJournalOptions, type InvalidTail } from './file/file-journal.ts';
 export { encodeCommandBatch, decodeCommandBatch, type CommandBatch } from './codec/command-batch.ts';
 export { encodeEventBatch, decodeEventBatch, type EventBatch } from './codec/event-batch.ts';
 export { FileSnapshotStore, type FileSnapshotStoreOptions } from './snapshot/file-snapshot-store.ts';
@@ -11,7 +11,7 @@ export { StreamConsumerGroup } from './redis/stream-consumer-group.ts';
 export { Sequencer, type SequencerOptions, type SequencerStats } from './sequencer/sequencer.ts';
 export { BusyError, SequencerClosedError, SequencerFailedError } from './sequencer/errors.ts';
 export type { Accepted } from './sequencer/intake-queue.ts';
-export { recover, type Recovered, type RecoveryOptions } from './sequencer/recovery.ts';
+export { AcknowledgedLossError, recover, type Recovered, type RecoveryOptions } from './sequencer/recovery.ts';
 export { InlineSnapshotter, type EncodedEvents, type Snapshotter, type TakenSnapshot } from './sequencer/snapshotter.ts';
 export { ReplicaSnapshotter, type ReplicaSnapshotterOptions } from './sequencer/replica-snapshotter.ts';
 export { trimLogs } from './sequencer/trim.ts';

@@ -1,8 +1,8 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DEFAULT_MARKETS, type Command } from '@matchbox/domain';
-import { FileJournal, decodeEventBatch } from '@matchbox/log';
+import { AcknowledgedLossError, FileJournal, decodeEventBatch } from '@matchbox/log';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Exchange } from './exchange.ts';
 
@@ -76,4 +76,37 @@ describe('embedded exchange on files: replica snapshots and the event journal', 
     expect(more.seq).toBe(lastSeq + 1);
     await second.close();
   });
+
+  it('refuses to start when a damaged command journal would lose acknowledged commands, and keeps the bytes it cut', async () => {
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'mbx-exdamage-'));
+    dirs.push(dataDir);
+    // Far apart snapshots: the log holds everything in one segment.
+    const open = () => Exchange.open({ storage: { kind: 'files', dataDir }, markets: DEFAULT_MARKETS, snapshotEveryCommands: 1_000_000 });
+    const first = await open();
+    const commands = workload(1500);
+    for (let i = 0; i < commands.length; i += 50) await Promise.all(commands.slice(i, i + 50).map((c) => first.submit(c)));
+    const acknowledged = first.engine.lastSeq;
+    await first.close();
+
+    // One flipped byte in the middle of the command journal (media damage, not a torn write), and
+    // no snapshot to fall back on: opening it used to cut the journal there and start without the
+    // rest, so a new user got the ids, orders and trades of the lost ones.
+    await rm(path.join(dataDir, 'snapshots'), { recursive: true });
+    const dir = path.join(dataDir, 'commands');
+    const [segment] = (await readdir(dir)).filter((n) => n.startsWith('seg-'));
+    const file = path.join(dir, segment!);
+    const bytes = await readFile(file);
+    bytes[Math.floor(bytes.length / 2)]! ^= 0xff;
+    await writeFile(file, bytes);
+
+    const refused = await open().then(() => null, (err: unknown) => err);
+    expect(refused).toBeInstanceOf(AcknowledgedLossError);
+    expect((refused as Error).message).toContain(`the event log reaches seq ${acknowledged}`);
+    // The cut tail is kept beside the segment, byte for byte what followed the damage.
+    const kept = (await readdir(dir)).filter((n) => n.startsWith('dropped-'));
+    expect(kept).toHaveLength(1);
+    expect((await stat(file)).size + (await stat(path.join(dir, kept[0]!))).size).toBe(bytes.length);
+    // And it keeps refusing (it does not start on the cut journal the second time either).
+    await expect(open()).rejects.toBeInstanceOf(AcknowledgedLossError);
+  }, 60_000);
 });

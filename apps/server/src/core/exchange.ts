@@ -109,6 +109,8 @@ export class Exchange {
       if (replica) closers.push(() => replica.close());
       const recovered = await recover({
         commandLog, eventLog, snapshots, codec, ...(opts.logger ? { logger: opts.logger } : {}),
+        // Files: events and snapshots follow durable commands, so either one ahead of the command log means acknowledged loss.
+        commandsDurableFirst: opts.storage.kind === 'files',
         ...(replica ? { onSnapshotLoaded: (bytes: Uint8Array | null) => replica.init(bytes), onBatch: (seq: number, payload: Uint8Array) => replica.onBatch(seq, payload) } : {}),
       });
       const engine = recovered.engine;

@@ -1,5 +1,6 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { FileJournal } from '../file/file-journal.ts';
+import { FileJournal, type InvalidTail } from '../file/file-journal.ts';
 import { RedisStreamLog } from '../redis/redis-stream-log.ts';
 import { FileSnapshotStore } from '../snapshot/file-snapshot-store.ts';
 import { PgSnapshotStore } from '../snapshot/pg-snapshot-store.ts';
@@ -7,10 +8,11 @@ import type { CommandLog, SnapshotStore } from '../types.ts';
 
 /** Where the CLI reads from: the same stores the sequencer writes, opened so as not to disturb it. */
 export interface SourceOptions {
-  /** Shortcut: `<data>/journal` and `<data>/snapshots`. */
+  /** Shortcut for the server's DATA_DIR: `<data>/commands`, `<data>/events` and `<data>/snapshots`. */
   readonly data?: string;
   readonly journal?: string;
   readonly redis?: string;
+  /** The server's REDIS_PREFIX (the command stream is `<prefix>:commands`), or the stream's own prefix ending in `:commands`. */
   readonly prefix?: string;
   readonly snapshots?: string;
   readonly pg?: string;
@@ -20,22 +22,49 @@ export interface SourceOptions {
 export interface Sources {
   readonly commandLog: CommandLog;
   readonly snapshots: SnapshotStore;
+  /** The embedded event journal's last seq, when `--data` has one (it must never be ahead of the commands). */
+  readonly eventLastSeq: number | null;
+  /** What the command journal holds past its last valid record, if anything. */
+  readonly invalidTail: InvalidTail | null;
   close(): Promise<void>;
 }
 
+/** `<prefix>:commands` for a REDIS_PREFIX; a prefix that already names the command stream stays. */
+export function commandStreamPrefix(prefix = 'matchbox'): string {
+  return prefix.endsWith(':commands') ? prefix : `${prefix}:commands`;
+}
+
+/** A CLI mistake: printed as one line, without a stack trace. */
+export class UsageError extends Error {}
+
 export async function openSources(o: SourceOptions): Promise<Sources> {
-  const journalDir = o.journal ?? (o.data ? path.join(o.data, 'journal') : undefined);
+  // `commands/` is what the server writes; `journal/` is the layout of older data directories.
+  const dataJournal = o.data === undefined ? undefined
+    : existsSync(path.join(o.data, 'commands')) || !existsSync(path.join(o.data, 'journal')) ? path.join(o.data, 'commands') : path.join(o.data, 'journal');
+  const journalDir = o.journal ?? dataJournal;
   const snapshotDir = o.snapshots ?? (o.data ? path.join(o.data, 'snapshots') : undefined);
+  if (journalDir !== undefined && o.redis === undefined && !existsSync(journalDir)) throw new UsageError(`no command journal at ${journalDir}${o.data !== undefined ? ' (is --data the server\'s DATA_DIR?)' : ''}`);
   let commandLog: CommandLog;
-  if (o.redis) commandLog = await RedisStreamLog.open({ redis: o.redis, prefix: o.prefix ?? 'matchbox:commands' });
-  else if (journalDir) commandLog = await FileJournal.open({ dir: journalDir, readOnly: true });
-  else throw new Error('say where the command log is: --data, --journal <dir> or --redis <url> --prefix <p>');
+  let invalidTail: InvalidTail | null = null;
+  if (o.redis) commandLog = await RedisStreamLog.open({ redis: o.redis, prefix: commandStreamPrefix(o.prefix) });
+  else if (journalDir) {
+    const journal = await FileJournal.open({ dir: journalDir, readOnly: true });
+    invalidTail = journal.invalidTail;
+    commandLog = journal;
+  } else throw new UsageError('say where the command log is: --data <DATA_DIR>, --journal <dir> or --redis <url> [--prefix <REDIS_PREFIX>]');
+  let eventLastSeq: number | null = null;
+  const eventDir = o.data !== undefined && o.redis === undefined ? path.join(o.data, 'events') : undefined;
+  if (eventDir !== undefined && existsSync(eventDir)) {
+    const events = await FileJournal.open({ dir: eventDir, readOnly: true });
+    eventLastSeq = await events.lastSeq();
+    await events.close();
+  }
   let snapshots: SnapshotStore;
   if (o.pg) snapshots = await PgSnapshotStore.open({ connection: o.pg, table: o.pgTable });
   else if (snapshotDir) snapshots = await FileSnapshotStore.open({ dir: snapshotDir });
-  else throw new Error('say where the snapshots are: --data, --snapshots <dir> or --pg <url>');
+  else throw new UsageError('say where the snapshots are: --data <DATA_DIR>, --snapshots <dir> or --pg <url>');
   return {
-    commandLog, snapshots,
+    commandLog, snapshots, eventLastSeq, invalidTail,
     close: async () => {
       await commandLog.close();
       await snapshots.close();

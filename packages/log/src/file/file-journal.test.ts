@@ -1,4 +1,4 @@
-import { constants, readFileSync, readdirSync, readlinkSync } from 'node:fs';
+import { constants, readFileSync, readdirSync, readlinkSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -56,6 +56,46 @@ describe.runIf(process.platform === 'linux')('file journal durability modes', ()
       const again = await FileJournal.open({ dir, durable });
       expect((await again.read(0, 10)).map((e) => Buffer.from(e.payload).toString())).toEqual(['one', 'two', 'three']);
       await again.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('file journal: what opening finds past the last valid record', () => {
+  const write = async (dir: string): Promise<string> => {
+    const j = await FileJournal.open({ dir });
+    for (let seq = 1; seq <= 40; seq++) await j.append([{ seq, payload: new Uint8Array(100).fill(seq) }]);
+    await j.close();
+    return path.join(dir, readdirSync(dir).find((n) => n.startsWith('seg-'))!);
+  };
+
+  it('tells a torn tail from damage followed by valid records, and keeps the bytes it cuts', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'mbx-journal-tail-'));
+    try {
+      const file = await write(dir);
+      const whole = readFileSync(file);
+      // Torn: the last record lacks its final bytes.
+      writeFileSync(file, whole.subarray(0, whole.length - 10));
+      const torn = await FileJournal.open({ dir });
+      expect(torn.invalidTail).toMatchObject({ reason: 'partial payload', validRecordAfter: null, bytes: 106 });
+      expect(await torn.lastSeq()).toBe(39);
+      await torn.close();
+      expect(readFileSync(torn.invalidTail!.keptAs!)).toEqual(whole.subarray(whole.length - 116, whole.length - 10));
+
+      // Damage: one byte of record 20 flipped, 20 whole records after it.
+      const damaged = Buffer.from(whole);
+      damaged[19 * 116 + 50]! ^= 0xff;
+      writeFileSync(file, damaged);
+      const readOnly = await FileJournal.open({ dir, readOnly: true });
+      expect(readOnly.invalidTail).toMatchObject({ reason: 'checksum mismatch', offset: 19 * 116, validRecordAfter: 21, keptAs: null });
+      await readOnly.close();
+      expect(readFileSync(file)).toEqual(damaged); // a reader never repairs
+      const writer = await FileJournal.open({ dir });
+      expect(writer.invalidTail).toMatchObject({ validRecordAfter: 21 });
+      expect(await writer.lastSeq()).toBe(19);
+      await writer.close();
+      expect(readFileSync(writer.invalidTail!.keptAs!)).toEqual(damaged.subarray(19 * 116));
+    } finally {
       await rm(dir, { recursive: true, force: true });
     }
   });

@@ -1,7 +1,7 @@
 import { constants as fsc, promises as fsp, writeSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
-import { encodeHeader, HEADER_BYTES, MAX_PAYLOAD_BYTES, scanRecords } from './record-format.ts';
+import { encodeHeader, findValidRecordAfter, HEADER_BYTES, MAX_PAYLOAD_BYTES, scanRecords } from './record-format.ts';
 import { Segment, parseSegmentName, segmentName } from './segment.ts';
 import { fsyncDir, removeStaleTemps, writeFileAtomic } from './atomic-file.ts';
 import { CorruptLogError, unstored, type EntryLog, type LogEntry } from '../types.ts';
@@ -32,6 +32,23 @@ export interface FileJournalOptions {
    * from the command log (Sequencer `eventsAfterCommands`).
    */
   readonly durable?: boolean;
+}
+
+/**
+ * What `open` found past the last valid record of the last segment. Writable journals cut it off
+ * (a crash mid-write leaves such a tail, and nothing in it was acknowledged) after copying the
+ * bytes to `keptAs`; read-only ones leave it and only report it.
+ */
+export interface InvalidTail {
+  readonly segment: string;
+  /** Where the valid records end. */
+  readonly offset: number;
+  readonly bytes: number;
+  readonly reason: string;
+  /** The seq of a whole, valid record found after the invalid one: damage, not a torn write. */
+  readonly validRecordAfter: number | null;
+  /** The file the cut bytes were copied to (writable journals). */
+  readonly keptAs: string | null;
 }
 
 /** At most this many new bytes are scanned per follow step (the rest is picked up next time). */
@@ -76,6 +93,7 @@ export class FileJournal implements EntryLog {
   private readonly durable: boolean;
   private refreshing: Promise<boolean> | null = null;
   private readonly logger: Logger | undefined;
+  private tail: InvalidTail | null = null;
 
   private constructor(private readonly dir: string, opts: FileJournalOptions) {
     this.segmentBytes = opts.segmentBytes ?? 64 * 1024 * 1024;
@@ -117,13 +135,27 @@ export class FileJournal implements EntryLog {
       if (scan.stopReason !== null && !isLast) {
         throw new CorruptLogError(`${n}: ${scan.stopReason} at offset ${scan.validBytes} in a sealed segment`);
       }
-      if (scan.validBytes < buf.length && !this.readOnly) {
-        // A torn tail: the crash came mid-write, so nothing after it was ever acknowledged.
-        logger?.warn({ segment: n, validBytes: scan.validBytes, droppedBytes: buf.length - scan.validBytes, reason: scan.stopReason }, 'journal: truncating torn tail');
-        await fsp.truncate(file, scan.validBytes);
-        const h = await fsp.open(file, 'r+');
-        await h.sync();
-        await h.close();
+      if (scan.validBytes < buf.length && !(this.readOnly && this.follow)) {
+        const lastValid = scan.records.length > 0 ? scan.records[scan.records.length - 1]!.seq : prev;
+        const after = findValidRecordAfter(buf, scan.validBytes + 1, lastValid);
+        const validRecordAfter = after < 0 ? null : buf.readUInt32LE(after + 8) * 0x1_0000_0000 + buf.readUInt32LE(after + 12);
+        let keptAs: string | null = null;
+        if (!this.readOnly) {
+          // A torn tail: the crash came mid-write, so nothing after it was ever acknowledged. The
+          // bytes are kept beside the segment all the same: if this was damage instead (a valid
+          // record follows; recovery then finds the event log or a snapshot ahead of this log and
+          // refuses to start), they are what a restore needs.
+          keptAs = path.join(this.dir, `dropped-${n}-at-${scan.validBytes}.bin`);
+          await writeFileAtomic(keptAs, buf.subarray(scan.validBytes));
+          const fields = { segment: n, validBytes: scan.validBytes, droppedBytes: buf.length - scan.validBytes, reason: scan.stopReason, validRecordAfter, keptAs };
+          if (validRecordAfter === null) logger?.warn(fields, 'journal: truncating torn tail');
+          else logger?.error(fields, 'journal: a valid record follows the invalid one: damage, not a torn write; truncating, the cut bytes are kept');
+          await fsp.truncate(file, scan.validBytes);
+          const h = await fsp.open(file, 'r+');
+          await h.sync();
+          await h.close();
+        }
+        this.tail = { segment: n, offset: scan.validBytes, bytes: buf.length - scan.validBytes, reason: scan.stopReason ?? 'invalid', validRecordAfter, keptAs };
       }
       if (scan.records.length === 0) {
         if (this.readOnly) continue;
@@ -143,6 +175,9 @@ export class FileJournal implements EntryLog {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
     }
   }
+
+  /** What `open` found past the last valid record (null: every byte was a valid record). */
+  get invalidTail(): InvalidTail | null { return this.tail; }
 
   private cursorFile(): string { return path.join(this.dir, 'cursors.json'); }
 

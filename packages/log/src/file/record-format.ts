@@ -61,3 +61,22 @@ export function scanRecords(buf: Buffer, afterSeq: number): ScanResult {
   }
   return { records, validBytes: offset, stopReason: null };
 }
+
+/**
+ * The offset of the first whole, valid record at or after `from` whose seq is above `afterSeq`
+ * (-1 if none): whether anything valid lies beyond the point where a scan stopped. A torn write
+ * leaves only the tail of the last write invalid, so valid records after an invalid one mean the
+ * file was damaged (or an unfinished write reached the disk out of order). Every offset is tried;
+ * the length and seq fields rule out almost all of them before a checksum is computed.
+ */
+export function findValidRecordAfter(buf: Buffer, from: number, afterSeq: number): number {
+  for (let offset = from; offset + HEADER_BYTES <= buf.length; offset++) {
+    const length = buf.readUInt32LE(offset);
+    if (length > MAX_PAYLOAD_BYTES || buf.length - offset - HEADER_BYTES < length) continue;
+    const seq = buf.readUInt32LE(offset + 8) * 0x1_0000_0000 + buf.readUInt32LE(offset + 12);
+    if (seq <= afterSeq || seq > Number.MAX_SAFE_INTEGER) continue;
+    const computed = crc32(buf.subarray(offset + HEADER_BYTES, offset + HEADER_BYTES + length), crc32(buf.subarray(offset + 8, offset + 16)));
+    if (buf.readUInt32LE(offset + 4) === computed) return offset;
+  }
+  return -1;
+}

@@ -21,6 +21,21 @@ export interface RecoveryOptions<E extends SequencedEngine> {
   readonly discardCorrupt?: boolean;
   readonly readBatchEntries?: number;
   readonly logger?: Logger;
+  /**
+   * The event log and the snapshots were written only once their commands were durable (the
+   * embedded mode: Sequencer `eventsAfterCommands`). Then an event log or a snapshot reaching past
+   * the end of the command log proves that acknowledged commands are missing from it (the disk
+   * lost or damaged them): recovery throws `AcknowledgedLossError` instead of starting without them.
+   */
+  readonly commandsDurableFirst?: boolean;
+}
+
+/** The command log lacks commands that were acknowledged: starting would silently drop them. */
+export class AcknowledgedLossError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'AcknowledgedLossError';
+  }
 }
 
 export interface Recovered<E> {
@@ -60,6 +75,16 @@ async function loadSnapshot<E extends SequencedEngine>(opts: RecoveryOptions<E>,
   return null;
 }
 
+async function assertNothingAhead<E extends SequencedEngine>(opts: RecoveryOptions<E>, logLast: number): Promise<void> {
+  const eventLast = opts.eventLog ? await opts.eventLog.lastSeq() : 0;
+  const snapshotLast = Math.max(0, ...(await opts.snapshots.list()).map((m) => m.seq));
+  const ahead = eventLast > logLast ? `the event log reaches seq ${eventLast}` : snapshotLast > logLast ? `a snapshot is at seq ${snapshotLast}` : null;
+  if (ahead === null) return;
+  throw new AcknowledgedLossError(`the command log ends at seq ${logLast}, but ${ahead}, and those are written only after their commands are durable: `
+    + 'acknowledged commands are missing from the command log (lost or damaged on disk). Refusing to start without them. '
+    + 'Restore the command journal from a backup; a tail the journal cut off on opening is kept beside its segments as dropped-*.bin.');
+}
+
 /**
  * Rebuilds the engine: the newest snapshot that loads and verifies, then every logged command
  * after it, applied with the seq and time they were stamped with. Deterministic, so the result
@@ -68,6 +93,7 @@ async function loadSnapshot<E extends SequencedEngine>(opts: RecoveryOptions<E>,
 export async function recover<E extends SequencedEngine>(opts: RecoveryOptions<E>): Promise<Recovered<E>> {
   const rejected: { seq: number; reason: string }[] = [];
   const logLast = await opts.commandLog.lastSeq();
+  if (opts.commandsDurableFirst) await assertNothingAhead(opts, logLast);
   const loaded = await loadSnapshot(opts, logLast, rejected);
   if (opts.discardCorrupt ?? true) {
     // A corrupt snapshot left listed would count as "kept", and trimming stays only above the
