@@ -96,4 +96,27 @@ describe('WebSocket streams and the WS API on the gateway port', () => {
     const open = await wsRequest(url, { id: 'q', method: 'openOrders.status', params: signedParams(a.apiKey, a.secretKey, { symbol: 'BTCUSDT' }) });
     expect((open.result as unknown[]).length).toBe(1);
   });
+
+  it("ccxt.pro's WS API methods work unchanged (they send returnRateLimits on every call)", async () => {
+    const a = await fundedKeys(base, { USDT: '100000', BTC: '1' });
+    const ex = proClient(a.apiKey, a.secretKey);
+    try {
+      await ex.loadHttpProxyAgent();
+      await ex.loadMarkets();
+      const placed = await ex.createOrderWs('BTC/USDT', 'limit', 'buy', 0.01, 20000);
+      expect(placed).toMatchObject({ symbol: 'BTC/USDT', side: 'buy', price: 20000, amount: 0.01, status: 'open' });
+      const open = await ex.fetchOpenOrdersWs('BTC/USDT');
+      expect(open.map((o) => o.id)).toContain(placed.id);
+      // ccxt 4.5 parses no spot balances out of `account.status` (it does the same against Binance):
+      // the answer it got is checked instead.
+      const balance = await ex.fetchBalanceWs();
+      const usdt = (balance.info as { balances: { asset: string }[] }).balances.find((b) => b.asset === 'USDT');
+      expect(usdt).toEqual({ asset: 'USDT', free: '99800.00000000', locked: '200.00000000' });
+      const canceled = await ex.cancelOrderWs(placed.id!, 'BTC/USDT');
+      expect(canceled).toMatchObject({ id: placed.id, status: 'canceled' });
+      expect(await ex.fetchOpenOrdersWs('BTC/USDT')).toEqual([]);
+    } finally {
+      await ex.close();
+    }
+  });
 });

@@ -20,7 +20,8 @@ export type Verified = { readonly ok: true; readonly auth: WsApiAuth; readonly p
 
 const DEFAULT_RECV_WINDOW_MS = 5000;
 const MAX_RECV_WINDOW_MS = 60_000;
-const AUTH_FIELDS = new Set(['apiKey', 'signature', 'timestamp', 'recvWindow']);
+/** Parameters of the request envelope rather than of the method; `returnRateLimits` is Binance's, sent by ccxt on every call. */
+const AUTH_FIELDS = new Set(['apiKey', 'signature', 'timestamp', 'recvWindow', 'returnRateLimits']);
 
 /**
  * The payload Binance's WS API signs: every parameter but `signature`, sorted by name, as
@@ -58,7 +59,11 @@ export function verifySigned(raw: unknown, lookup: ApiKeyLookup, nowMs: number):
     if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') return { ok: false, error: ERRORS.ILLEGAL_CHARS };
     if (!AUTH_FIELDS.has(k)) own[k] = String(v);
   }
-  const { apiKey, signature, timestamp } = params;
+  const { apiKey, signature, timestamp, returnRateLimits } = params;
+  // Accepted and signed like any parameter; answers carry no `rateLimits` either way.
+  if (returnRateLimits !== undefined && returnRateLimits !== true && returnRateLimits !== false && returnRateLimits !== 'true' && returnRateLimits !== 'false') {
+    return { ok: false, error: ERRORS.ILLEGAL_CHARS };
+  }
   if (typeof apiKey !== 'string' || apiKey === '' || typeof signature !== 'string' || signature === '') {
     return { ok: false, error: ERRORS.MANDATORY_PARAM_EMPTY_OR_MALFORMED };
   }
