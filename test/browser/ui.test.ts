@@ -65,7 +65,7 @@ describe.skipIf(skipReason !== undefined)(title, () => {
     await page.getByTestId('tab-balances').click();
     const cell = page.getByTestId(`free-${asset}`);
     await cell.waitFor();
-    return Number(await cell.textContent());
+    return Number((await cell.textContent())?.replace(/,/g, ''));
   };
 
   it('registers, gets test funds, and sees the book, the chart and the tape fill in', async () => {
@@ -79,6 +79,10 @@ describe.skipIf(skipReason !== undefined)(title, () => {
     await page.getByTestId('get-funds').click();
     await poll(() => free('USDT')).toBe(100_000);
     expect(await free('BTC')).toBe(10);
+    // every amount column of the Balances tab is formatted alike: grouped, 8 places
+    const balance = async (asset: string) => Promise.all(['total', 'free', 'locked'].map((c) => page.getByTestId(`${c}-${asset}`).textContent()));
+    expect(await balance('USDT')).toEqual(['100,000.00000000', '100,000.00000000', '0.00000000']);
+    expect(await balance('BTC')).toEqual(['10.00000000', '10.00000000', '0.00000000']);
 
     const book = page.getByTestId('order-book');
     await poll(async () => Number(await book.getAttribute('data-bids'))).toBeGreaterThanOrEqual(12);
@@ -102,6 +106,8 @@ describe.skipIf(skipReason !== undefined)(title, () => {
     await poll(() => row.count()).toBe(1);
     expect(await row.first().textContent()).toContain('60,000.00');
     expect(await free('USDT')).toBe(99_400); // 600 locked
+    expect(await page.getByTestId('total-USDT').textContent()).toBe('100,000.00000000');
+    expect(await page.getByTestId('locked-USDT').textContent()).toBe('600.00000000');
     await page.getByTestId('tab-open').click();
     await row.first().getByTestId('cancel-order').click();
     await poll(() => row.count()).toBe(0);

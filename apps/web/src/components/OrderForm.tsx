@@ -56,7 +56,7 @@ export function OrderForm({ meta, book, user, picked }: Props) {
     setBusy(true);
     try {
       const o = await trading.placeOrder(session.creds, buildOrder(v, meta, last));
-      setNotice(`${o.side === 'BUY' ? 'Buy' : 'Sell'} ${o.type.replace(/_/g, ' ').toLowerCase()} order ${o.status.replace(/_/g, ' ').toLowerCase()}: ${o.executedQty} / ${o.origQty} ${meta.baseAsset} filled.`);
+      setNotice(`${o.side === 'BUY' ? 'Buy' : 'Sell'} ${o.type.replace(/_/g, ' ').toLowerCase()} order ${o.status.replace(/_/g, ' ').toLowerCase()}: ${fmt(o.executedQty, meta.qtyDecimals)} / ${fmt(o.origQty, meta.qtyDecimals)} ${meta.baseAsset} filled.`);
       setV((cur) => ({ ...cur, qty: '', total: '' }));
       user.refresh();
     } catch (err) {

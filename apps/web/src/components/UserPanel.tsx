@@ -4,13 +4,24 @@ import { trading } from '../api/rest.ts';
 import { errorText } from '../api/http.ts';
 import type { UserData } from '../hooks/useUserData.ts';
 import { useSession } from '../hooks/session.tsx';
-import { fmt, trimZeros } from '../lib/decimal.ts';
+import { SCALE, addDecimals, divUnits, fmt, fromUnits, toUnits } from '../lib/decimal.ts';
 import { dateTime } from '../lib/time.ts';
 
 type Tab = 'open' | 'orders' | 'trades' | 'balances';
 
 const label = (s: string) => s.replace(/_/g, ' ').toLowerCase();
 const orderTime = (o: Order) => o.time ?? o.transactTime ?? o.updateTime ?? 0;
+/** Average fill price, exact: cumulative quote / executed quantity (undefined before a fill). */
+const avgPrice = (o: Order): string | undefined => {
+  const filled = toUnits(o.executedQty);
+  return filled > 0n ? fromUnits(divUnits(toUnits(o.cummulativeQuoteQty), filled)) : undefined;
+};
+
+/*
+ * One formatting for every number here (`fmt`: exact on the API's decimal strings, grouped):
+ * prices with the market's price decimals, quantities with its quantity decimals, asset amounts
+ * (balances, fees, quote totals) with the asset scale of 8 places.
+ */
 
 export function UserPanel({ meta, markets, user }: { meta: MarketMeta; markets: MarketMeta[]; user: UserData }) {
   const session = useSession();
@@ -70,9 +81,9 @@ export function UserPanel({ meta, markets, user }: { meta: MarketMeta; markets: 
                     <td>{dateTime(orderTime(o))}</td><td>{o.symbol}</td><td>{label(o.type)}</td>
                     <td className={o.side === 'BUY' ? 'up' : 'down'}>{label(o.side)}</td>
                     <td className="num">{fmt(o.price, m.priceDecimals)}</td>
-                    <td className="num">{o.stopPrice && Number(o.stopPrice) > 0 ? fmt(o.stopPrice, m.priceDecimals) : '—'}</td>
-                    <td className="num">{trimZeros(o.origQty)}</td>
-                    <td className="num">{trimZeros(o.executedQty)}</td>
+                    <td className="num">{o.stopPrice && toUnits(o.stopPrice) > 0n ? fmt(o.stopPrice, m.priceDecimals) : '—'}</td>
+                    <td className="num">{fmt(o.origQty, m.qtyDecimals)}</td>
+                    <td className="num">{fmt(o.executedQty, m.qtyDecimals)}</td>
                     <td className="num"><button type="button" className="btn btn-small btn-ghost" onClick={() => void cancel(o)} aria-label={`Cancel order ${o.orderId}`} data-testid="cancel-order">Cancel</button></td>
                   </tr>
                 );
@@ -85,14 +96,15 @@ export function UserPanel({ meta, markets, user }: { meta: MarketMeta; markets: 
             <tbody>
               {user.orders.length === 0 && <tr><td colSpan={9} className="empty">No past orders in {meta.symbol}</td></tr>}
               {user.orders.map((o) => {
-                const filled = Number(o.executedQty);
+                const m = decOf(o.symbol);
+                const avg = avgPrice(o);
                 return (
                   <tr key={o.orderId}>
                     <td>{dateTime(o.updateTime ?? orderTime(o))}</td><td>{o.symbol}</td><td>{label(o.type)}</td>
                     <td className={o.side === 'BUY' ? 'up' : 'down'}>{label(o.side)}</td>
-                    <td className="num">{Number(o.price) > 0 ? fmt(o.price, meta.priceDecimals) : 'market'}</td>
-                    <td className="num">{trimZeros(o.origQty)}</td><td className="num">{trimZeros(o.executedQty)}</td>
-                    <td className="num">{filled > 0 ? fmt(Number(o.cummulativeQuoteQty) / filled, meta.priceDecimals) : '—'}</td>
+                    <td className="num">{toUnits(o.price) > 0n ? fmt(o.price, m.priceDecimals) : 'market'}</td>
+                    <td className="num">{fmt(o.origQty, m.qtyDecimals)}</td><td className="num">{fmt(o.executedQty, m.qtyDecimals)}</td>
+                    <td className="num">{avg !== undefined ? fmt(avg, m.priceDecimals) : '—'}</td>
                     <td>{label(o.status)}</td>
                   </tr>
                 );
@@ -104,15 +116,18 @@ export function UserPanel({ meta, markets, user }: { meta: MarketMeta; markets: 
             <thead><tr><th>Time</th><th>Market</th><th>Side</th><th className="num">Price</th><th className="num">Amount</th><th className="num">Total</th><th className="num">Fee</th><th>Role</th></tr></thead>
             <tbody>
               {user.trades.length === 0 && <tr><td colSpan={8} className="empty">No trades in {meta.symbol}</td></tr>}
-              {user.trades.map((t) => (
-                <tr key={t.id} data-trade-id={t.id}>
-                  <td>{dateTime(t.time)}</td><td>{t.symbol}</td>
-                  <td className={t.isBuyer ? 'up' : 'down'}>{t.isBuyer ? 'buy' : 'sell'}</td>
-                  <td className="num">{fmt(t.price, meta.priceDecimals)}</td><td className="num">{trimZeros(t.qty)}</td>
-                  <td className="num">{fmt(t.quoteQty, 2)}</td><td className="num">{trimZeros(t.commission)} {t.commissionAsset}</td>
-                  <td>{t.isMaker ? 'maker' : 'taker'}</td>
-                </tr>
-              ))}
+              {user.trades.map((t) => {
+                const m = decOf(t.symbol);
+                return (
+                  <tr key={t.id} data-trade-id={t.id}>
+                    <td>{dateTime(t.time)}</td><td>{t.symbol}</td>
+                    <td className={t.isBuyer ? 'up' : 'down'}>{t.isBuyer ? 'buy' : 'sell'}</td>
+                    <td className="num">{fmt(t.price, m.priceDecimals)}</td><td className="num">{fmt(t.qty, m.qtyDecimals)}</td>
+                    <td className="num">{fmt(t.quoteQty, SCALE)}</td><td className="num">{fmt(t.commission, SCALE)} {t.commissionAsset}</td>
+                    <td>{t.isMaker ? 'maker' : 'taker'}</td>
+                  </tr>
+                );
+              })}
             </tbody>
           </table>
         ) : (
@@ -123,9 +138,9 @@ export function UserPanel({ meta, markets, user }: { meta: MarketMeta; markets: 
               {user.balances.map((b) => (
                 <tr key={b.asset} data-asset={b.asset}>
                   <td><b>{b.asset}</b></td>
-                  <td className="num">{fmt(Number(b.free) + Number(b.locked), 8)}</td>
-                  <td className="num" data-testid={`free-${b.asset}`}>{b.free}</td>
-                  <td className="num">{b.locked}</td>
+                  <td className="num" data-testid={`total-${b.asset}`}>{fmt(addDecimals(b.free, b.locked), SCALE)}</td>
+                  <td className="num" data-testid={`free-${b.asset}`}>{fmt(b.free, SCALE)}</td>
+                  <td className="num" data-testid={`locked-${b.asset}`}>{fmt(b.locked, SCALE)}</td>
                 </tr>
               ))}
             </tbody>

@@ -62,12 +62,43 @@ export function roundToStep(text: string, step: string): string {
   return fromUnits(floorToStep(toUnits(text), step), decimalsOf(step));
 }
 
-/** Display formatting (not for arithmetic): fixed decimals with thousands separators. */
+const SIGNED_DECIMAL = /^([+-]?)(\d*)(?:\.(\d*))?$/;
+
+/**
+ * Formats a decimal string exactly, as a string: the integer part grouped in thousands, exactly
+ * `decimals` places, extra places truncated (a balance is never shown larger than it is), no
+ * "-0.00". Undefined when `text` is not a plain decimal.
+ */
+export function formatDecimal(text: string, decimals: number): string | undefined {
+  const m = SIGNED_DECIMAL.exec(text.trim());
+  if (!m) return undefined;
+  const [, sign = '', digits = '', places = ''] = m;
+  if (digits === '' && places === '') return undefined;
+  const int = digits.replace(/^0+(?=\d)/, '') || '0';
+  const frac = places.padEnd(decimals, '0').slice(0, decimals);
+  const negative = sign === '-' && /[1-9]/.test(int + frac);
+  return `${negative ? '-' : ''}${int.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}${decimals > 0 ? `.${frac}` : ''}`;
+}
+
+/**
+ * Display formatting (not for arithmetic): fixed decimals with thousands separators. Decimal
+ * strings (what the API sends) are formatted exactly by `formatDecimal`; numbers (values the UI
+ * computes for display, e.g. the book's cumulative sizes) are rounded by `toLocaleString`.
+ */
 export function fmt(value: string | number | undefined, decimals: number): string {
   if (value === undefined || value === '') return '—';
+  if (typeof value === 'string') {
+    const exact = formatDecimal(value, decimals);
+    if (exact !== undefined) return exact;
+  }
   const n = typeof value === 'number' ? value : Number(value);
   if (!Number.isFinite(n)) return '—';
   return n.toLocaleString('en-US', { minimumFractionDigits: decimals, maximumFractionDigits: decimals });
+}
+
+/** Sum of two non-negative decimal strings, exact in 10^-8 units (e.g. free + locked). */
+export function addDecimals(a: string, b: string): string {
+  return fromUnits(toUnits(a) + toUnits(b));
 }
 
 /** Compact display for volumes: 1.23K, 4.5M. */
