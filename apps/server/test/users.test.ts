@@ -60,7 +60,7 @@ describe('users, sessions and API keys', () => {
     expectError(await post('/api/v1/dev/deposit', { userId: 9999, deposits: { ETH: '1' } }), 400, -4001, 'Unknown user.');
     expectError(await post('/api/v1/dev/deposit', { userId: a.userId, deposits: { DOGE: '1' } }), 400, -4005);
     expectError(await post('/api/v1/dev/deposit', { userId: a.userId, deposits: { ETH: '-1' } }), 400, -4006);
-    expectError(await post('/api/v1/dev/deposit', { userId: a.userId, deposits: { ETH: 1 } }), 400, -4006);
+    expectError(await post('/api/v1/dev/deposit', { userId: a.userId, deposits: { ETH: 1 } }), 400, -4006, 'Amount of ETH must be a decimal string, e.g. "100000" or "0.5".');
     expectError(await post('/api/v1/dev/accounts', { deposits: { ETH: '1e9' } }), 400, -4006);
   });
 

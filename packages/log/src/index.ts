@@ -6,7 +6,7 @@ export { encodeEventBatch, decodeEventBatch, type EventBatch } from './codec/eve
 export { FileSnapshotStore, type FileSnapshotStoreOptions } from './snapshot/file-snapshot-store.ts';
 export { MemorySnapshotStore } from './snapshot/memory-snapshot-store.ts';
 export { PgSnapshotStore, type PgSnapshotStoreOptions } from './snapshot/pg-snapshot-store.ts';
-export { RedisStreamLog, type RedisStreamLogOptions } from './redis/redis-stream-log.ts';
+export { RedisStreamLog, redisPersistence, type RedisStreamLogOptions } from './redis/redis-stream-log.ts';
 export { StreamConsumerGroup } from './redis/stream-consumer-group.ts';
 export { Sequencer, type SequencerOptions, type SequencerStats } from './sequencer/sequencer.ts';
 export { BusyError, SequencerClosedError, SequencerFailedError } from './sequencer/errors.ts';

@@ -4,7 +4,7 @@ import type { Command, MarketConfig } from '@matchbox/domain';
 import type { Engine } from '@matchbox/engine';
 import {
   FileJournal, FileSnapshotStore, InlineSnapshotter, ReplicaSnapshotter, MemoryLog, MemorySnapshotStore, PgSnapshotStore, RedisStreamLog, Sequencer,
-  decodeEventBatch, matchboxEngineCodec, recover,
+  decodeEventBatch, matchboxEngineCodec, recover, redisPersistence,
   type Accepted, type CommandLog, type EventLog, type SequencerStats, type SnapshotMeta, type SnapshotStore,
 } from '@matchbox/log';
 import { PgliteWorkerDriver, Projector, ThreadProjector, type ProjectorView, type SqlDriver } from '@matchbox/store';
@@ -99,7 +99,7 @@ export class Exchange {
 
   static async open(opts: ExchangeOptions): Promise<Exchange> {
     const codec = matchboxEngineCodec(opts.markets);
-    const { commandLog, eventLog, snapshots } = await openStorage(opts.storage);
+    const { commandLog, eventLog, snapshots } = await openStorage(opts.storage, opts.logger);
     const closers = [() => commandLog.close(), () => eventLog.close(), () => snapshots.close()];
     try {
       // Embedded (files): snapshots are encoded by a replica engine on a worker thread, so taking one
@@ -284,7 +284,7 @@ export class Exchange {
 }
 
 /** Opens the command log, event log and snapshot store (shared with the split roles in `src/roles/`). */
-export async function openStorage(s: Storage): Promise<{ commandLog: CommandLog; eventLog: EventLog; snapshots: SnapshotStore }> {
+export async function openStorage(s: Storage, logger?: Logger): Promise<{ commandLog: CommandLog; eventLog: EventLog; snapshots: SnapshotStore }> {
   if (s.kind === 'memory') return { commandLog: new MemoryLog(), eventLog: new MemoryLog(), snapshots: new MemorySnapshotStore() };
   if (s.kind === 'files') {
     const commandLog = await FileJournal.open({ dir: `${s.dataDir}/commands` });
@@ -295,6 +295,7 @@ export async function openStorage(s: Storage): Promise<{ commandLog: CommandLog;
     return { commandLog, eventLog, snapshots };
   }
   const commandLog = await RedisStreamLog.open({ redis: s.redisUrl, prefix: `${s.prefix}:commands` });
+  await warnUnlessDurable(commandLog, logger);
   const eventLog = await RedisStreamLog.open({ redis: s.redisUrl, prefix: `${s.prefix}:events` });
   const snapshots = await openPgSnapshots(s);
   return { commandLog, eventLog, snapshots };
@@ -318,5 +319,19 @@ export async function replayHistory(eventLog: EventLog, history: History, toSeq 
       batch.events.forEach((events, i) => history.apply(first + i, batch.tsMs, events));
       after = entry.seq;
     }
+  }
+}
+
+/**
+ * An acknowledgement is as durable as Redis makes an XADD: only `appendonly yes` with `appendfsync
+ * always` survives a Redis crash. Anything less is allowed (a local try-out) but said at start.
+ */
+export async function warnUnlessDurable(log: RedisStreamLog, logger: Logger | undefined): Promise<void> {
+  const p = await redisPersistence(log.redis);
+  if (p === null) {
+    logger?.warn('could not read Redis persistence settings (CONFIG GET refused): acknowledged orders survive a Redis crash only with appendonly yes and appendfsync always');
+  } else if (p.appendonly !== 'yes' || p.appendfsync !== 'always') {
+    logger?.warn({ appendonly: p.appendonly, appendfsync: p.appendfsync }, 'Redis runs without appendonly yes + appendfsync always: a Redis crash can lose acknowledged orders '
+      + '(with everysec up to a second of them, without AOF everything since the last save). In production run Redis as docker-compose.yml does');
   }
 }

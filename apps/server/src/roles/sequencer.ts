@@ -76,7 +76,7 @@ export class SequencerRole {
     const windowSize = opts.dedupeWindow ?? 200_000;
     if (windowSize <= maxInflight * 2) throw new RangeError('the dedupe window must be more than twice the in-flight limit');
     const codec = matchboxEngineCodec(opts.markets);
-    const { commandLog, eventLog, snapshots } = await openStorage(opts.storage);
+    const { commandLog, eventLog, snapshots } = await openStorage(opts.storage, opts.logger);
     const intakeRedis = new Redis(opts.storage.redisUrl, { lazyConnect: true });
     const lockRedis = new Redis(opts.storage.redisUrl, { lazyConnect: true });
     for (const r of [intakeRedis, lockRedis]) r.on('error', (err: Error) => opts.logger?.warn({ err: err.message }, 'sequencer: redis connection error'));

@@ -146,3 +146,14 @@ function parseUrl(url: string): RedisOptions {
   const u = new URL(url);
   return { host: u.hostname, port: Number(u.port || 6379), db: u.pathname.length > 1 ? Number(u.pathname.slice(1)) : 0 };
 }
+
+/** What Redis does with an acknowledged write: its AOF settings, or null where `CONFIG GET` is refused (managed Redis). */
+export async function redisPersistence(redis: Redis): Promise<{ readonly appendonly: string; readonly appendfsync: string } | null> {
+  try {
+    const [, appendonly = ''] = (await redis.config('GET', 'appendonly')) as string[];
+    const [, appendfsync = ''] = (await redis.config('GET', 'appendfsync')) as string[];
+    return { appendonly, appendfsync };
+  } catch {
+    return null;
+  }
+}

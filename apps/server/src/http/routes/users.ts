@@ -54,8 +54,10 @@ function deposits(ctx: GatewayContext, v: unknown): [string, number][] {
   if (entries.length > MAX_DEPOSIT_ASSETS) throw new ApiError('TOO_MANY_PARAMETERS', 'Too many parameters.');
   return entries.map(([asset, amount]) => {
     if (!ctx.engine.assetIndex.has(asset)) throw new ApiError('UNKNOWN_ASSET');
-    const r = typeof amount === 'string' ? parseUnits(amount, ASSET_SCALE) : null;
-    if (r === null || !r.ok) throw new ApiError('INVALID_AMOUNT');
+    // Money is exact: a JSON number (binary floating point) is refused, with the form that works.
+    if (typeof amount !== 'string') throw new ApiError('INVALID_AMOUNT', `Amount of ${asset} must be a decimal string, e.g. "100000" or "0.5".`);
+    const r = parseUnits(amount, ASSET_SCALE);
+    if (!r.ok) throw new ApiError('INVALID_AMOUNT');
     return [asset, r.units];
   });
 }
