@@ -1,13 +1,14 @@
 import pino from 'pino';
 import { CommanderError } from 'commander';
-import { parseConfig } from './config.ts';
+import { defaultStateFile, parseConfig } from './config.ts';
 import { MarketMaker } from './market-maker.ts';
 
 /** `npm run market-maker -- --url http://127.0.0.1:8080`: runs until SIGINT/SIGTERM, then cancels its quotes. */
 async function main(): Promise<void> {
   let config;
   try {
-    config = parseConfig(process.argv.slice(2));
+    // Standalone, the bot keeps its accounts in data/market-maker-<host>_<port>.json unless told otherwise.
+    config = parseConfig(process.argv.slice(2), process.env, { defaultStateFile });
   } catch (err) {
     if (err instanceof CommanderError) process.exit(err.exitCode);
     console.error((err as Error).message);

@@ -42,6 +42,7 @@ export class SymbolQuoter {
   readonly reference: ReferencePrice;
   private inventoryUnits = 0;
   private cycles = 0;
+  private ladderUp = false;
   private readonly stepTicks: number;
   private readonly halfSpreadTicks: number;
   private readonly maxInventoryUnits: number;
@@ -69,8 +70,8 @@ export class SymbolQuoter {
       this.stats.skippedForBudget++;
       return;
     }
-    const open: Resting[] = (await this.call(() => maker.openOrders(rules.symbol)) ?? [])
-      .map((o) => ({ orderId: o.orderId, side: o.side, priceTicks: rules.ticksOf(o.price) }));
+    const fetched = await this.call(() => maker.openOrders(rules.symbol));
+    const open: Resting[] = (fetched ?? []).map((o) => ({ orderId: o.orderId, side: o.side, priceTicks: rules.ticksOf(o.price) }));
     const ratio = Math.max(-1, Math.min(1, this.inventoryUnits / this.maxInventoryUnits));
     const wanted = desiredQuotes(this.reference.priceTicks, {
       levels: config.levels, halfSpreadTicks: this.halfSpreadTicks, stepTicks: this.stepTicks, levelNotionalUnits: config.levelNotionalUnits,
@@ -79,18 +80,34 @@ export class SymbolQuoter {
     const { cancel, place } = reconcile(open, wanted);
     // Cancels first: they free funds and cost no order count.
     await Promise.all(cancel.map((o) => this.cancel(o)));
-    await Promise.all(place.map((q) => this.place(q)));
+    const placed = await Promise.all(place.map((q) => this.place(q)));
+    // Every wanted quote is resting (or the exchange refused it, e.g. post-only against an order inside the ladder).
+    if (fetched !== undefined && placed.every((p) => p !== 'skipped')) this.ladderUp = true;
   }
 
-  /** One taker order: a small market order on a random side, so trades and candles move. */
+  /** True once a cycle has put the whole ladder on the book; the taker loop waits for it. */
+  get quoting(): boolean {
+    return this.ladderUp;
+  }
+
+  /**
+   * One taker order on a random side: LIMIT IOC at the reference ± `takerBandBps`, so trades,
+   * tickers and candles move but only against liquidity near the reference. (A MARKET order
+   * would sweep whatever rests, e.g. a user's bid 10% below the market while the book is thin.)
+   */
   async takerTick(): Promise<void> {
     const { rules, taker, config, rng } = this.d;
     if (taker === undefined || !this.d.weight.tryTake(ORDER_WEIGHT)) return;
-    const perLot = Math.max(1, rules.notionalUnits(this.reference.priceTicks, 1));
-    const maxLots = Math.max(rules.minLotsAt(this.reference.priceTicks), Math.floor(config.takerNotionalUnits / perLot));
-    const lots = rng.int(rules.minLotsAt(this.reference.priceTicks), maxLots);
     const side = rng.next() < 0.5 ? 'BUY' : 'SELL';
-    const r = await this.call(() => taker.newOrder({ symbol: rules.symbol, side, type: 'MARKET', quantity: rules.qtyOf(lots), newOrderRespType: 'RESULT' }));
+    const ref = this.reference.priceTicks;
+    const band = Math.max(1, Math.floor((ref * config.takerBandBps) / 10_000));
+    const limit = side === 'BUY' ? Math.min(rules.maxPriceTicks, ref + band) : Math.max(rules.minPriceTicks, ref - band);
+    const perLot = Math.max(1, rules.notionalUnits(limit, 1));
+    const minLots = rules.minLotsAt(limit);
+    const lots = rng.int(minLots, Math.max(minLots, Math.floor(config.takerNotionalUnits / perLot)));
+    const r = await this.call(() => taker.newOrder({
+      symbol: rules.symbol, side, type: 'LIMIT', timeInForce: 'IOC', price: rules.priceOf(limit), quantity: rules.qtyOf(lots), newOrderRespType: 'RESULT',
+    }));
     this.stats.takerOrders++;
     if (r !== undefined) this.stats.takerFilledLots += rules.lotsOf(r.executedQty);
   }
@@ -98,6 +115,11 @@ export class SymbolQuoter {
   /** Cancels everything this maker has on the symbol (shutdown). */
   async cancelAll(): Promise<void> {
     await this.call(() => this.d.maker.cancelAll(this.d.rules.symbol));
+    await this.d.maker.close();
+  }
+
+  /** Closes the maker's connection and leaves its quotes on the book. */
+  async close(): Promise<void> {
     await this.d.maker.close();
   }
 
@@ -115,10 +137,10 @@ export class SymbolQuoter {
     if (await this.call(() => this.d.maker.cancelOrder(this.d.rules.symbol, o.orderId), [-2011, -2013]) !== undefined) this.stats.canceled++;
   }
 
-  private async place(q: Quote): Promise<void> {
+  private async place(q: Quote): Promise<'placed' | 'rejected' | 'skipped'> {
     if (!this.d.orders.tryTake(1) || !this.d.weight.tryTake(ORDER_WEIGHT)) {
       this.stats.skippedForBudget++;
-      return;
+      return 'skipped';
     }
     const { rules } = this.d;
     const r = await this.call(() => this.d.maker.newOrder({
@@ -127,6 +149,7 @@ export class SymbolQuoter {
     }), [-2010]);
     if (r === undefined) this.stats.rejected++;
     else this.stats.placed++;
+    return r === undefined ? 'rejected' : 'placed';
   }
 
   /**

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import pino from 'pino';
 import { MarketMaker, parseConfig as parseMakerConfig } from '@matchbox/market-maker';
 import { ConfigError, loadConfig } from './config.ts';
@@ -22,7 +23,9 @@ async function main(): Promise<void> {
   let maker: MarketMaker | null = null;
   if (config.marketMaker && config.role === 'all') {
     try {
-      maker = await MarketMaker.create(parseMakerConfig([], { MM_ORDER_ENTRY: 'ws', ...process.env, MM_URL: server.url }), logger.child({ name: 'market-maker' }));
+      // Its accounts are kept in DATA_DIR, so that after a crash it cancels its old quotes instead of leaving them.
+      const state = { MM_ORDER_ENTRY: 'ws', MM_STATE_FILE: path.join(config.dataDir, 'market-maker.json') };
+      maker = await MarketMaker.create(parseMakerConfig([], { ...state, ...process.env, MM_URL: server.url }), logger.child({ name: 'market-maker' }));
       maker.start();
       logger.info('market maker running in-process (MARKET_MAKER=0 turns it off)');
     } catch (err) {
@@ -39,7 +42,9 @@ async function main(): Promise<void> {
   const stop = async (signal: string): Promise<void> => {
     if (stopping) return;
     stopping = true;
-    logger.info({ signal }, 'shutting down: draining commands and taking a final snapshot');
+    const what = config.role === 'all' || config.role === 'sequencer' ? 'draining commands and taking a final snapshot'
+      : config.role === 'projector' ? 'finishing the batch in hand' : 'closing connections';
+    logger.info({ signal }, `shutting down: ${what}`);
     if (maker !== null) await maker.stop().catch((err: unknown) => logger.warn({ err: (err as Error).message }, 'market maker stop failed'));
     await server.close();
     logger.info('stopped');
