@@ -26,6 +26,8 @@ export interface ExchangeOptions {
   readonly logger?: Logger;
   readonly snapshotEveryCommands?: number;
   readonly snapshotEveryMs?: number;
+  /** Keep every log entry instead of trimming below the oldest kept snapshot (KEEP_LOGS=1). */
+  readonly keepLogs?: boolean;
   readonly intakeCapacity?: number;
   readonly history?: History;
   /**
@@ -211,6 +213,7 @@ export class Exchange {
         ...(opts.snapshotEveryCommands ? { snapshotEveryCommands: opts.snapshotEveryCommands } : {}),
         ...(opts.snapshotEveryMs ? { snapshotEveryMs: opts.snapshotEveryMs } : {}),
         ...(opts.intakeCapacity ? { intakeCapacity: opts.intakeCapacity } : {}),
+        trimLogs: opts.keepLogs !== true,
       });
       sequencer.start();
       // A projector that cannot start leaves the store behind, not the exchange down.

@@ -18,6 +18,8 @@ export interface SequencerRoleOptions {
   readonly logger?: Logger;
   readonly snapshotEveryCommands?: number;
   readonly snapshotEveryMs?: number;
+  /** Keep every log entry instead of trimming below the oldest kept snapshot (KEEP_LOGS=1). */
+  readonly keepLogs?: boolean;
   /** Intake entries submitted but not yet durable+acked; bounds what a crash can leave pending. */
   readonly maxInflight?: number;
   /** Request ids remembered for dropping re-read intake entries; must exceed `maxInflight`. */
@@ -104,6 +106,7 @@ export class SequencerRole {
         ...(opts.logger ? { logger: opts.logger } : {}),
         ...(opts.snapshotEveryCommands ? { snapshotEveryCommands: opts.snapshotEveryCommands } : {}),
         ...(opts.snapshotEveryMs ? { snapshotEveryMs: opts.snapshotEveryMs } : {}),
+        trimLogs: opts.keepLogs !== true,
       });
       sequencer.start();
       const role = new SequencerRole(sequencer, reader, window, maxInflight, closers, opts.logger, lock);

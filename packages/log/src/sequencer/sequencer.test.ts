@@ -182,6 +182,18 @@ describe('Sequencer', () => {
     expect((await eventLog.read(0, 1))[0]!.seq).toBeGreaterThanOrEqual(150);
   });
 
+  it('keeps every entry with trimLogs: false (the audit trail reaches seq 1), snapshots or not', async () => {
+    const commandLog = new MemoryLog();
+    const eventLog = new MemoryLog();
+    const snapshots = new MemorySnapshotStore();
+    const { seq } = sequencer({ commandLog, eventLog, snapshots, snapshotEveryCommands: 200, keepSnapshots: 2, trimLogs: false });
+    for (const c of commands(1500)) await seq.submit(c);
+    await seq.close({ snapshot: false });
+    expect((await snapshots.list()).length).toBe(2);
+    expect(await commandLog.firstSeq()).toBe(1);
+    expect((await eventLog.read(0, 1))[0]!.seq).toBe(1);
+  });
+
   it('takes a time-based snapshot when the exchange goes quiet, without waiting for the next batch', async () => {
     const snapshots = new MemorySnapshotStore();
     const { seq, engine } = sequencer({ snapshots, snapshotEveryMs: 30, snapshotEveryCommands: 1_000_000 });

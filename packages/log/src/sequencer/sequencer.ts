@@ -25,6 +25,8 @@ export interface SequencerOptions<E extends SequencedEngine> {
   readonly snapshotEveryMs?: number;
   /** Snapshots kept; logs are trimmed only below the oldest kept, so a corrupt newest one can fall back. */
   readonly keepSnapshots?: number;
+  /** Default true: trim the logs below the oldest kept snapshot. False keeps every entry (a full audit trail; the logs grow). */
+  readonly trimLogs?: boolean;
   readonly clock?: () => number;
   readonly logger?: Logger;
   /**
@@ -94,7 +96,7 @@ export class Sequencer<E extends SequencedEngine> {
   constructor(options: SequencerOptions<E>) {
     this.opts = {
       intakeCapacity: 100_000, maxBatch: 4096, maxInflightBatches: 8, snapshotEveryCommands: 1_000_000,
-      snapshotEveryMs: 5 * 60_000, keepSnapshots: 2, clock: Date.now, eventsAfterCommands: false, ...options,
+      snapshotEveryMs: 5 * 60_000, keepSnapshots: 2, trimLogs: true, clock: Date.now, eventsAfterCommands: false, ...options,
     };
     this.queue = new IntakeQueue(this.opts.intakeCapacity);
     this.durable = options.engine.lastSeq;
@@ -303,7 +305,7 @@ export class Sequencer<E extends SequencedEngine> {
       this.snapshotCount++;
       this.lastSnapshotSeq = s.seq;
       await this.opts.snapshots.prune(this.opts.keepSnapshots);
-      await trimLogs(this.opts.snapshots, this.opts.commandLog, this.opts.eventLog, this.opts.logger);
+      if (this.opts.trimLogs) await trimLogs(this.opts.snapshots, this.opts.commandLog, this.opts.eventLog, this.opts.logger);
       this.opts.logger?.info({ seq: s.seq, bytes: s.bytes.length }, 'sequencer: snapshot saved');
     } catch (err) {
       // A failed snapshot costs recovery time, not data: the log still holds everything.
