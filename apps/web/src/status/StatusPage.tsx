@@ -81,7 +81,7 @@ export function StatusPage() {
       <div className="status-tiles">
         <Tile id="cps" label="Commands / s" value={num(r?.commandsPerSec, r && r.commandsPerSec < 100 ? 1 : 0)} sub={r ? `over ${r.rateWindowMs / 1000} s` : undefined} />
         <Tile id="latency" label="Order latency p50 / p99" value={r ? msPair(r.latency.p50Ms, r.latency.p99Ms) : '—'}
-          sub={r ? `${num(r.latency.count)} orders / ${r.latency.windowMs / 1000} s · max ${ms(r.latency.maxMs)}` : undefined} />
+          sub={r ? `max ${ms(r.latency.maxMs)} · ${num(r.latency.count)} in ${r.latency.windowMs / 1000} s` : undefined} />
         <Tile id="log-lag" label="Log lag" value={num(r?.logLag)} sub="applied − durable" />
         <Tile id="projection-lag" label="Projection lag" value={r?.projectionLag === null ? 'n/a' : num(r?.projectionLag)} sub="durable − projected" />
         <Tile id="clients" label="WebSocket clients" value={r?.connections === null ? 'n/a' : num(r?.connections)} />
