@@ -23,6 +23,8 @@ export interface Config {
   readonly snapshotEveryMs: number;
   /** KEEP_LOGS=1: never trim the command and event logs (audit to seq 1; they grow without bound). */
   readonly keepLogs: boolean;
+  /** ACCEPT_LOG_LOSS=1: start even though the command log lost acknowledged commands (recovery otherwise refuses). */
+  readonly acceptLogLoss: boolean;
   readonly ipWeightPerMinute: number;
   readonly ordersPer10s: number;
   readonly trustProxy: boolean;
@@ -115,6 +117,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     snapshotEveryCommands: int('SNAPSHOT_EVERY_COMMANDS', 100_000, 100, 100_000_000),
     snapshotEveryMs: int('SNAPSHOT_EVERY_MS', 5 * 60_000, 1000, 24 * 3_600_000),
     keepLogs: flag('KEEP_LOGS', false),
+    acceptLogLoss: flag('ACCEPT_LOG_LOSS', false),
     ipWeightPerMinute: int('RATE_LIMIT_WEIGHT_PER_MINUTE', 6000, 1, 10_000_000),
     ordersPer10s: int('RATE_LIMIT_ORDERS_PER_10S', 100, 1, 10_000_000),
     trustProxy: flag('TRUST_PROXY', false),

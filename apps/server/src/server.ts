@@ -20,7 +20,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   const serverKey = config.serverKey ?? await loadOrCreateServerKey(config.dataDir);
   const exchange = await Exchange.open({
     storage: config.storage, markets: config.markets, logger,
-    snapshotEveryCommands: config.snapshotEveryCommands, snapshotEveryMs: config.snapshotEveryMs, keepLogs: config.keepLogs,
+    snapshotEveryCommands: config.snapshotEveryCommands, snapshotEveryMs: config.snapshotEveryMs, keepLogs: config.keepLogs, acceptLogLoss: config.acceptLogLoss,
     ...(config.historyStore !== null ? { historyStore: config.historyStore } : {}),
   });
   const secrets = new SecretBox(serverKey);

@@ -28,6 +28,8 @@ export interface ExchangeOptions {
   readonly snapshotEveryMs?: number;
   /** Keep every log entry instead of trimming below the oldest kept snapshot (KEEP_LOGS=1). */
   readonly keepLogs?: boolean;
+  /** Start even when the command log lost acknowledged commands (ACCEPT_LOG_LOSS=1); by default recovery refuses. */
+  readonly acceptLogLoss?: boolean;
   readonly intakeCapacity?: number;
   readonly history?: History;
   /**
@@ -113,6 +115,7 @@ export class Exchange {
         commandLog, eventLog, snapshots, codec, ...(opts.logger ? { logger: opts.logger } : {}),
         // Files: events and snapshots follow durable commands, so either one ahead of the command log means acknowledged loss.
         commandsDurableFirst: opts.storage.kind === 'files',
+        snapshotAhead: opts.acceptLogLoss === true ? 'accept' : 'refuse',
         ...(replica ? { onSnapshotLoaded: (bytes: Uint8Array | null) => replica.init(bytes), onBatch: (seq: number, payload: Uint8Array) => replica.onBatch(seq, payload) } : {}),
       });
       const engine = recovered.engine;
@@ -290,10 +293,11 @@ export class Exchange {
 export async function openStorage(s: Storage, logger?: Logger): Promise<{ commandLog: CommandLog; eventLog: EventLog; snapshots: SnapshotStore }> {
   if (s.kind === 'memory') return { commandLog: new MemoryLog(), eventLog: new MemoryLog(), snapshots: new MemorySnapshotStore() };
   if (s.kind === 'files') {
-    const commandLog = await FileJournal.open({ dir: `${s.dataDir}/commands` });
+    const commandLog = await FileJournal.open({ dir: `${s.dataDir}/commands`, ...(logger ? { logger } : {}) });
     // Events are derived from the commands: the sequencer acknowledges on the command journal and
     // appends events after it (eventsAfterCommands); recovery re-appends what a crash lost.
-    const eventLog = await FileJournal.open({ dir: `${s.dataDir}/events`, durable: false });
+    // Damage there is cut like a torn tail: recovery re-appends whatever the event journal lacks.
+    const eventLog = await FileJournal.open({ dir: `${s.dataDir}/events`, durable: false, onDamage: 'truncate', ...(logger ? { logger } : {}) });
     const snapshots = await FileSnapshotStore.open({ dir: `${s.dataDir}/snapshots` });
     return { commandLog, eventLog, snapshots };
   }

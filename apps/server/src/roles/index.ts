@@ -134,7 +134,7 @@ async function runProjector(config: Config, logger: Logger): Promise<RunningRole
 async function runSequencer(config: Config, logger: Logger): Promise<RunningRole> {
   const seq = await SequencerRole.open({
     storage: redisPg(config), markets: config.markets, logger,
-    snapshotEveryCommands: config.snapshotEveryCommands, snapshotEveryMs: config.snapshotEveryMs, keepLogs: config.keepLogs,
+    snapshotEveryCommands: config.snapshotEveryCommands, snapshotEveryMs: config.snapshotEveryMs, keepLogs: config.keepLogs, acceptLogLoss: config.acceptLogLoss,
   });
   const app = Fastify({ loggerInstance: logger });
   const registry = new Registry();

@@ -20,6 +20,8 @@ export interface SequencerRoleOptions {
   readonly snapshotEveryMs?: number;
   /** Keep every log entry instead of trimming below the oldest kept snapshot (KEEP_LOGS=1). */
   readonly keepLogs?: boolean;
+  /** Start even when the command log lost acknowledged commands (ACCEPT_LOG_LOSS=1). */
+  readonly acceptLogLoss?: boolean;
   /** Intake entries submitted but not yet durable+acked; bounds what a crash can leave pending. */
   readonly maxInflight?: number;
   /** Request ids remembered for dropping re-read intake entries; must exceed `maxInflight`. */
@@ -93,7 +95,9 @@ export class SequencerRole {
       await lockRedis.connect();
       // One writer: a second sequencer (or one restarted before the dead one's lock expired) waits here.
       await lock.acquire();
-      const recovered = await recover({ commandLog, eventLog, snapshots, codec, ...(opts.logger ? { logger: opts.logger } : {}) });
+      const recovered = await recover({
+        commandLog, eventLog, snapshots, codec, snapshotAhead: opts.acceptLogLoss === true ? 'accept' : 'refuse', ...(opts.logger ? { logger: opts.logger } : {}),
+      });
       const engine = recovered.engine;
       const window = new RequestIdWindow(windowSize);
       await seedWindow(commandLog, window);

@@ -13,6 +13,7 @@ import { matchboxEngineCodec } from '../sequencer/engine-binding.ts';
 import { recover } from '../sequencer/recovery.ts';
 import { Sequencer } from '../sequencer/sequencer.ts';
 import { InlineSnapshotter } from '../sequencer/snapshotter.ts';
+import { freePort } from '../testing/private-redis.ts';
 import { Workload } from '../testing/workload.ts';
 import { verifyLog } from './verify.ts';
 
@@ -22,7 +23,8 @@ const codec = matchboxEngineCodec();
 
 async function mbx(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'packages/log/src/cli/mbx.ts', ...args], { cwd: root });
+    // A bound, so that a tool that hangs fails its test instead of the run.
+    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'packages/log/src/cli/mbx.ts', ...args], { cwd: root, timeout: 30_000 });
     return { code: 0, stdout, stderr };
   } catch (err) {
     const e = err as { code: number; stdout: string; stderr: string };
@@ -85,8 +87,18 @@ describe('mbx CLI', () => {
 
   it('says in one line what is wrong with its arguments (exit 2), never a stack trace', async () => {
     const bad = await mbx('replay', '--data', data, '--to-seq', 'abc');
-    expect(bad.code).not.toBe(0);
+    expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--to-seq must be a whole number');
+    expect((await mbx('verify', '--data', data, '--no-such-option')).code).toBe(2);
+    // A Redis that does not answer: one line naming it, and the tool ends (it used to hang on the open connection).
+    const port = await freePort();
+    const down = await mbx('verify', '--redis', `redis://127.0.0.1:${port}`, '--pg', 'postgres://127.0.0.1:1/none', '--no-progress');
+    expect(down.code).toBe(1);
+    expect(down.stderr.trim()).toMatch(new RegExp(`^mbx: .*\\(redis://127\\.0\\.0\\.1:${port}\\)$`));
+    // Past the end of the log: the state at its end, and a line saying so.
+    const beyond = await mbx('replay', '--data', data, '--to-seq', '99999', '--depth', '1');
+    expect(beyond.code).toBe(1);
+    expect(beyond.stderr).toContain('mbx: the log ends at seq 1524, before --to-seq 99999');
     const nowhere = await mbx('verify', '--data', path.join(data, 'no-such-dir'), '--no-progress');
     expect(nowhere.code).toBe(2);
     expect(nowhere.stderr.trim()).toMatch(/^mbx: no command journal at .*no-such-dir.commands/);

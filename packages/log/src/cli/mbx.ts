@@ -6,7 +6,7 @@
  *
  * Both open the stores without writing to them, so they are safe next to a running sequencer.
  */
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import cliProgress from 'cli-progress';
 import { pino } from 'pino';
 import { recover } from '../sequencer/recovery.ts';
@@ -36,7 +36,7 @@ function count(name: string, min: number) {
   };
 }
 
-const program = new Command('mbx').description('Matchbox command-log tools');
+const program = new Command('mbx').description('Matchbox command-log tools').exitOverride();
 
 withSources(program.command('replay'))
   .description('rebuild the state at a sequence number and print books and balances')
@@ -48,9 +48,12 @@ withSources(program.command('replay'))
     try {
       const snapshots = o.fromGenesis ? new MemorySnapshotStore() : src.snapshots;
       const r = await recover({ commandLog: src.commandLog, snapshots, codec: matchboxEngineCodec(), toSeq: o.toSeq, discardCorrupt: false, logger });
-      if (o.toSeq !== undefined && r.engine.lastSeq < o.toSeq) logger.warn({ lastSeq: r.engine.lastSeq }, 'the log ends before --to-seq');
       console.log(`from ${r.snapshot ? `snapshot ${r.snapshot.seq}` : 'genesis'}, replayed ${r.replayedCommands} commands`);
       console.log(renderState(r.engine, o.depth));
+      if (o.toSeq !== undefined && r.engine.lastSeq < o.toSeq) {
+        console.error(`mbx: the log ends at seq ${r.engine.lastSeq}, before --to-seq ${o.toSeq}: the state shown is at ${r.engine.lastSeq}`);
+        process.exitCode = 1;
+      }
     } finally {
       await src.close();
     }
@@ -93,7 +96,12 @@ withSources(program.command('verify'))
 try {
   await program.parseAsync(process.argv);
 } catch (err) {
+  if (err instanceof CommanderError) {
+    // Commander printed it already (bad option, bad value, unknown command; or --help).
+    process.exit(err.exitCode === 0 ? 0 : 2);
+  }
   // One line for the user, not a stack trace: a usage mistake (exit 2) or what stopped the tool (exit 1).
   console.error(`mbx: ${(err as Error).message}`);
-  process.exitCode = err instanceof UsageError ? 2 : 1;
+  // exit() rather than exitCode: a connection a failed step left open must not keep the tool alive.
+  process.exit(err instanceof UsageError ? 2 : 1);
 }

@@ -44,30 +44,41 @@ export async function openSources(o: SourceOptions): Promise<Sources> {
   const journalDir = o.journal ?? dataJournal;
   const snapshotDir = o.snapshots ?? (o.data ? path.join(o.data, 'snapshots') : undefined);
   if (journalDir !== undefined && o.redis === undefined && !existsSync(journalDir)) throw new UsageError(`no command journal at ${journalDir}${o.data !== undefined ? ' (is --data the server\'s DATA_DIR?)' : ''}`);
-  let commandLog: CommandLog;
-  let invalidTail: InvalidTail | null = null;
-  if (o.redis) commandLog = await RedisStreamLog.open({ redis: o.redis, prefix: commandStreamPrefix(o.prefix) });
-  else if (journalDir) {
-    const journal = await FileJournal.open({ dir: journalDir, readOnly: true });
-    invalidTail = journal.invalidTail;
-    commandLog = journal;
-  } else throw new UsageError('say where the command log is: --data <DATA_DIR>, --journal <dir> or --redis <url> [--prefix <REDIS_PREFIX>]');
-  let eventLastSeq: number | null = null;
-  const eventDir = o.data !== undefined && o.redis === undefined ? path.join(o.data, 'events') : undefined;
-  if (eventDir !== undefined && existsSync(eventDir)) {
-    const events = await FileJournal.open({ dir: eventDir, readOnly: true });
-    eventLastSeq = await events.lastSeq();
-    await events.close();
+  let commandLog: CommandLog | undefined;
+  let snapshots: SnapshotStore | undefined;
+  try {
+    let invalidTail: InvalidTail | null = null;
+    if (o.redis) commandLog = await RedisStreamLog.open({ redis: o.redis, prefix: commandStreamPrefix(o.prefix) });
+    else if (journalDir) {
+      const journal = await FileJournal.open({ dir: journalDir, readOnly: true });
+      invalidTail = journal.invalidTail;
+      commandLog = journal;
+    } else throw new UsageError('say where the command log is: --data <DATA_DIR>, --journal <dir> or --redis <url> [--prefix <REDIS_PREFIX>]');
+    let eventLastSeq: number | null = null;
+    const eventDir = o.data !== undefined && o.redis === undefined ? path.join(o.data, 'events') : undefined;
+    if (eventDir !== undefined && existsSync(eventDir)) {
+      const events = await FileJournal.open({ dir: eventDir, readOnly: true });
+      eventLastSeq = await events.lastSeq();
+      await events.close();
+    }
+    if (o.pg) snapshots = await PgSnapshotStore.open({ connection: o.pg, table: o.pgTable });
+    else if (snapshotDir) snapshots = await FileSnapshotStore.open({ dir: snapshotDir });
+    else throw new UsageError('say where the snapshots are: --data <DATA_DIR>, --snapshots <dir> or --pg <url>');
+    const log = commandLog;
+    const store = snapshots;
+    return {
+      commandLog: log, snapshots: store, eventLastSeq, invalidTail,
+      close: async () => {
+        await log.close();
+        await store.close();
+      },
+    };
+  } catch (err) {
+    // Whatever was opened must not keep the process alive (a Redis connection would).
+    await commandLog?.close().catch(() => undefined);
+    await snapshots?.close().catch(() => undefined);
+    const where = o.redis !== undefined && !(err instanceof UsageError) && commandLog === undefined ? ` (${o.redis})` : '';
+    if (where !== '') throw new Error(`${(err as Error).message}${where}`);
+    throw err;
   }
-  let snapshots: SnapshotStore;
-  if (o.pg) snapshots = await PgSnapshotStore.open({ connection: o.pg, table: o.pgTable });
-  else if (snapshotDir) snapshots = await FileSnapshotStore.open({ dir: snapshotDir });
-  else throw new UsageError('say where the snapshots are: --data <DATA_DIR>, --snapshots <dir> or --pg <url>');
-  return {
-    commandLog, snapshots, eventLastSeq, invalidTail,
-    close: async () => {
-      await commandLog.close();
-      await snapshots.close();
-    },
-  };
 }

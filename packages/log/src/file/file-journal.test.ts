@@ -90,7 +90,11 @@ describe('file journal: what opening finds past the last valid record', () => {
       expect(readOnly.invalidTail).toMatchObject({ reason: 'checksum mismatch', offset: 19 * 116, validRecordAfter: 21, keptAs: null });
       await readOnly.close();
       expect(readFileSync(file)).toEqual(damaged); // a reader never repairs
-      const writer = await FileJournal.open({ dir });
+      // A writer refuses it and changes nothing (what follows may be acknowledged)...
+      await expect(FileJournal.open({ dir })).rejects.toThrow(/checksum mismatch at byte 2204, but a whole, valid record \(seq 21\) follows at byte 2320: the journal is damaged/);
+      expect(readFileSync(file)).toEqual(damaged);
+      // ...unless its entries can be regenerated (the event journal): then it is cut, the bytes kept.
+      const writer = await FileJournal.open({ dir, onDamage: 'truncate' });
       expect(writer.invalidTail).toMatchObject({ validRecordAfter: 21 });
       expect(await writer.lastSeq()).toBe(19);
       await writer.close();

@@ -32,6 +32,13 @@ export interface FileJournalOptions {
    * from the command log (Sequencer `eventsAfterCommands`).
    */
   readonly durable?: boolean;
+  /**
+   * An invalid record in the last segment with a whole, valid record after it is damage, not a
+   * write torn by a crash. 'refuse' (default): opening throws `CorruptLogError` and changes nothing,
+   * since the records after it may be acknowledged. 'truncate': cut it like a torn tail (the cut
+   * bytes kept as `dropped-*.bin`), for a log whose entries can be regenerated (the event journal).
+   */
+  readonly onDamage?: 'refuse' | 'truncate';
 }
 
 /**
@@ -94,12 +101,14 @@ export class FileJournal implements EntryLog {
   private refreshing: Promise<boolean> | null = null;
   private readonly logger: Logger | undefined;
   private tail: InvalidTail | null = null;
+  private readonly onDamage: 'refuse' | 'truncate';
 
   private constructor(private readonly dir: string, opts: FileJournalOptions) {
     this.segmentBytes = opts.segmentBytes ?? 64 * 1024 * 1024;
     this.readOnly = opts.readOnly ?? false;
     this.durable = opts.durable ?? true;
     this.follow = opts.follow ?? false;
+    this.onDamage = opts.onDamage ?? 'refuse';
     this.logger = opts.logger;
     if (this.follow && !this.readOnly) throw new Error('journal: follow needs readOnly');
   }
@@ -133,13 +142,19 @@ export class FileJournal implements EntryLog {
       const scan = scanRecords(buf, prev);
       const isLast = i === names.length - 1;
       if (scan.stopReason !== null && !isLast) {
-        throw new CorruptLogError(`${n}: ${scan.stopReason} at offset ${scan.validBytes} in a sealed segment`);
+        throw new CorruptLogError(`${n}: ${scan.stopReason} at byte ${scan.validBytes} in a sealed segment (only the last segment can be torn by a crash): `
+          + `the journal is damaged. Restore ${file} from a backup; nothing was changed.`);
       }
       if (scan.validBytes < buf.length && !(this.readOnly && this.follow)) {
         const lastValid = scan.records.length > 0 ? scan.records[scan.records.length - 1]!.seq : prev;
         const after = findValidRecordAfter(buf, scan.validBytes + 1, lastValid);
         const validRecordAfter = after < 0 ? null : buf.readUInt32LE(after + 8) * 0x1_0000_0000 + buf.readUInt32LE(after + 12);
         let keptAs: string | null = null;
+        if (!this.readOnly && validRecordAfter !== null && this.onDamage === 'refuse') {
+          throw new CorruptLogError(`${n}: ${scan.stopReason} at byte ${scan.validBytes}, but a whole, valid record (seq ${validRecordAfter}) follows at byte ${after}: `
+            + 'the journal is damaged, not torn by a crash, and what follows may be acknowledged. Refusing to cut it (nothing was changed). '
+            + `Restore ${file} from a backup; or, only if you accept losing every entry from byte ${scan.validBytes} on, cut it yourself (truncate -s ${scan.validBytes} ${file}) and start again.`);
+        }
         if (!this.readOnly) {
           // A torn tail: the crash came mid-write, so nothing after it was ever acknowledged. The
           // bytes are kept beside the segment all the same: if this was damage instead (a valid

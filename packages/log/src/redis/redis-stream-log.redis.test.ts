@@ -51,3 +51,26 @@ describe('redis stream consumer groups', () => {
     expect(await a.read(10)).toEqual([]);
   });
 });
+
+describe('redis stream log: appends below the stream top id', () => {
+  it('takes a retried append as done, but fails when the entry is missing because newer ones were deleted', async () => {
+    const log = await RedisStreamLog.open({ redis: url, prefix: freshPrefix() });
+    try {
+      const entry = (seq: number) => ({ seq, payload: new TextEncoder().encode(`c${seq}`) });
+      await log.append([entry(1), entry(2), entry(3)]);
+      // Entries 2 and 3 removed (as a Redis restored from an older state, or a hand, might): the
+      // stream still remembers id 3-0, so an XADD of 2-0 is refused.
+      await log.redis.xdel(log.streamKey, '2-0', '3-0');
+      const reopened = await RedisStreamLog.open({ redis: log.redis, prefix: log.streamKey.replace(/:log$/, '') });
+      expect(await reopened.lastSeq()).toBe(1);
+      await expect(reopened.append([entry(2)])).rejects.toThrow(/entry 2-0 was refused as not above the stream's top id, and it is not there/);
+      // A plain retry of a stored entry is still fine.
+      const again = await RedisStreamLog.open({ redis: log.redis, prefix: log.streamKey.replace(/:log$/, '') });
+      await log.append([entry(4)]);
+      await expect(again.append([entry(4)])).resolves.toBeUndefined();
+    } finally {
+      await log.destroy();
+      await log.close();
+    }
+  });
+});

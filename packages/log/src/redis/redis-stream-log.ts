@@ -85,9 +85,18 @@ export class RedisStreamLog implements EntryLog {
       throw this.fail(err);
     }
     if (!results) throw this.fail(new Error('redis pipeline returned no results'));
-    for (const [err] of results) {
-      // The id is already there: an earlier attempt of this very append reached Redis.
-      if (err && !err.message.includes(TOP_ITEM_ERROR)) throw this.fail(err);
+    for (let i = 0; i < results.length; i++) {
+      const err = results[i]![0];
+      if (!err) continue;
+      if (!err.message.includes(TOP_ITEM_ERROR)) throw this.fail(err);
+      // Refused as not above the stream's top id: fine if an earlier attempt of this very append
+      // stored it; if the entry is missing, entries above it were deleted (the stream remembers the
+      // highest id it ever gave out) and this one would be lost without a word.
+      const id = `${fresh[i]!.seq}-0`;
+      if ((await this.redis.xrange(this.streamKey, id, id)).length === 0) {
+        throw this.fail(new Error(`${this.streamKey}: entry ${id} was refused as not above the stream's top id, and it is not there: `
+          + 'entries above it were deleted from the stream. Nothing more is appended.'));
+      }
     }
   }
 

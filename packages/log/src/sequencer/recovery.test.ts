@@ -43,7 +43,7 @@ describe('recover', () => {
     expect(r.replayedCommands).toBe(101);
   });
 
-  it('skips a snapshot that is ahead of the log instead of trusting it', async () => {
+  it('refuses a snapshot ahead of the log (acknowledged commands lost), or skips it when told to accept the loss', async () => {
     const { commandLog, engine } = await run(200);
     const snapshots = new MemorySnapshotStore();
     const ahead = codec.create();
@@ -51,7 +51,8 @@ describe('recover', () => {
     let s = 0;
     for (const c of [...w.setup(), ...w.take(400)]) ahead.apply(c, ++s, 1);
     await snapshots.save({ seq: ahead.lastSeq, stateHash: ahead.stateHash(), sizeBytes: 0 }, codec.encode(ahead));
-    const r = await recover({ commandLog, snapshots, codec });
+    await expect(recover({ commandLog, snapshots, codec, snapshotAhead: 'refuse' })).rejects.toThrow(`the command log ends at seq ${engine.lastSeq}, but a snapshot is at seq ${ahead.lastSeq}`);
+    const r = await recover({ commandLog, snapshots, codec, snapshotAhead: 'accept' });
     expect(r.snapshot).toBeNull();
     expect(r.rejectedSnapshots[0]!.reason).toMatch(/ahead of the log/);
     expect(r.engine.stateHash()).toBe(engine.stateHash());

@@ -28,6 +28,13 @@ export interface RecoveryOptions<E extends SequencedEngine> {
    * lost or damaged them): recovery throws `AcknowledgedLossError` instead of starting without them.
    */
   readonly commandsDurableFirst?: boolean;
+  /**
+   * A snapshot reaching past the end of the command log: snapshots are saved only once their
+   * commands are durable, so the log lost acknowledged commands. 'refuse' (the writer, unless told
+   * otherwise) throws `AcknowledgedLossError`; 'accept' (default: readers, tools, or an operator
+   * who accepts the loss) skips that snapshot and starts from the log, logging an error.
+   */
+  readonly snapshotAhead?: 'refuse' | 'accept';
 }
 
 /** The command log lacks commands that were acknowledged: starting would silently drop them. */
@@ -76,13 +83,18 @@ async function loadSnapshot<E extends SequencedEngine>(opts: RecoveryOptions<E>,
 }
 
 async function assertNothingAhead<E extends SequencedEngine>(opts: RecoveryOptions<E>, logLast: number): Promise<void> {
-  const eventLast = opts.eventLog ? await opts.eventLog.lastSeq() : 0;
-  const snapshotLast = Math.max(0, ...(await opts.snapshots.list()).map((m) => m.seq));
+  const eventLast = opts.commandsDurableFirst && opts.eventLog ? await opts.eventLog.lastSeq() : 0;
+  const snapshotLast = opts.commandsDurableFirst || opts.snapshotAhead === 'refuse' ? Math.max(0, ...(await opts.snapshots.list()).map((m) => m.seq)) : 0;
   const ahead = eventLast > logLast ? `the event log reaches seq ${eventLast}` : snapshotLast > logLast ? `a snapshot is at seq ${snapshotLast}` : null;
   if (ahead === null) return;
+  if (opts.snapshotAhead === 'accept') {
+    opts.logger?.error({ logLast, eventLast, snapshotLast }, 'recovery: acknowledged commands are missing from the command log; starting without them, as told (ACCEPT_LOG_LOSS)');
+    return;
+  }
   throw new AcknowledgedLossError(`the command log ends at seq ${logLast}, but ${ahead}, and those are written only after their commands are durable: `
     + 'acknowledged commands are missing from the command log (lost or damaged on disk). Refusing to start without them. '
-    + 'Restore the command journal from a backup; a tail the journal cut off on opening is kept beside its segments as dropped-*.bin.');
+    + 'Restore the command log (a tail the file journal cut off on opening is kept beside its segments as dropped-*.bin); '
+    + 'or, to start without those commands, set ACCEPT_LOG_LOSS=1 once and rebuild the history store afterwards (node --import tsx packages/store/src/cli.ts rebuild).');
 }
 
 /**
@@ -93,7 +105,7 @@ async function assertNothingAhead<E extends SequencedEngine>(opts: RecoveryOptio
 export async function recover<E extends SequencedEngine>(opts: RecoveryOptions<E>): Promise<Recovered<E>> {
   const rejected: { seq: number; reason: string }[] = [];
   const logLast = await opts.commandLog.lastSeq();
-  if (opts.commandsDurableFirst) await assertNothingAhead(opts, logLast);
+  await assertNothingAhead(opts, logLast);
   const loaded = await loadSnapshot(opts, logLast, rejected);
   if (opts.discardCorrupt ?? true) {
     // A corrupt snapshot left listed would count as "kept", and trimming stays only above the
