@@ -24,7 +24,8 @@ async function main(): Promise<void> {
   if (config.marketMaker && config.role === 'all') {
     try {
       // Its accounts are kept in DATA_DIR, so that after a crash it cancels its old quotes instead of leaving them.
-      const state = { MM_ORDER_ENTRY: 'ws', MM_STATE_FILE: path.join(config.dataDir, 'market-maker.json') };
+      const file = config.storage.kind === 'redis-pg' ? `market-maker-${config.storage.prefix}.json` : 'market-maker.json';
+      const state = { MM_ORDER_ENTRY: 'ws', MM_STATE_FILE: path.join(config.dataDir, file) };
       maker = await MarketMaker.create(parseMakerConfig([], { ...state, ...process.env, MM_URL: server.url }), logger.child({ name: 'market-maker' }));
       maker.start();
       logger.info('market maker running in-process (MARKET_MAKER=0 turns it off)');
