@@ -83,18 +83,21 @@ async function loadSnapshot<E extends SequencedEngine>(opts: RecoveryOptions<E>,
 }
 
 async function assertNothingAhead<E extends SequencedEngine>(opts: RecoveryOptions<E>, logLast: number): Promise<void> {
+  const missing = (ahead: string): string => `the command log ends at seq ${logLast}, but ${ahead}, and those are written only after their commands are durable: `
+    + 'acknowledged commands are missing from the command log (lost or damaged). Refusing to start without them. ';
   const eventLast = opts.commandsDurableFirst && opts.eventLog ? await opts.eventLog.lastSeq() : 0;
+  if (eventLast > logLast) {
+    // Never accepted: the event log would then hold other events under the same seqs.
+    throw new AcknowledgedLossError(`${missing(`the event log reaches seq ${eventLast}`)}Restore the command journal (a tail the file journal cut off on opening is kept beside its segments as dropped-*.bin).`);
+  }
   const snapshotLast = opts.commandsDurableFirst || opts.snapshotAhead === 'refuse' ? Math.max(0, ...(await opts.snapshots.list()).map((m) => m.seq)) : 0;
-  const ahead = eventLast > logLast ? `the event log reaches seq ${eventLast}` : snapshotLast > logLast ? `a snapshot is at seq ${snapshotLast}` : null;
-  if (ahead === null) return;
+  if (snapshotLast <= logLast) return;
   if (opts.snapshotAhead === 'accept') {
-    opts.logger?.error({ logLast, eventLast, snapshotLast }, 'recovery: acknowledged commands are missing from the command log; starting without them, as told (ACCEPT_LOG_LOSS)');
+    opts.logger?.error({ logLast, snapshotLast }, 'recovery: acknowledged commands are missing from the command log; starting without them, as told (ACCEPT_LOG_LOSS)');
     return;
   }
-  throw new AcknowledgedLossError(`the command log ends at seq ${logLast}, but ${ahead}, and those are written only after their commands are durable: `
-    + 'acknowledged commands are missing from the command log (lost or damaged on disk). Refusing to start without them. '
-    + 'Restore the command log (a tail the file journal cut off on opening is kept beside its segments as dropped-*.bin); '
-    + 'or, to start without those commands, set ACCEPT_LOG_LOSS=1 once and rebuild the history store afterwards (node --import tsx packages/store/src/cli.ts rebuild).');
+  throw new AcknowledgedLossError(`${missing(`a snapshot is at seq ${snapshotLast}`)}Restore the command log; or, to start without those commands, `
+    + 'set ACCEPT_LOG_LOSS=1 once and rebuild the history store afterwards (node --import tsx packages/store/src/cli.ts rebuild).');
 }
 
 /**
