@@ -13,7 +13,7 @@ export interface MemoryHistoryLimits {
   /**
    * Closed orders kept across all users, the oldest closed dropped first. The per-user caps alone
    * bound nothing once users are many (about 750 B per order: 400 users at 10,000 orders each is
-   * 3 GB, past Node's heap limit). Open orders are never dropped; the engine bounds them.
+   * 3 GB for the orders alone; `npm run bench:history`). Open orders are never dropped; the engine bounds them.
    */
   readonly closedOrdersTotal: number;
   /** User trades (`myTrades`) kept across all users, the oldest dropped first. */

@@ -42,9 +42,9 @@ export interface FileJournalOptions {
 }
 
 /**
- * What `open` found past the last valid record of the last segment. Writable journals cut it off
- * (a crash mid-write leaves such a tail, and nothing in it was acknowledged) after copying the
- * bytes to `keptAs`; read-only ones leave it and only report it.
+ * What `open` found past the last valid record of the last segment. Writable journals cut a torn
+ * tail off (a crash mid-write leaves one, and nothing in it was acknowledged) after copying the
+ * bytes to `keptAs`, and refuse damage unless `onDamage: 'truncate'`; read-only ones only report it.
  */
 export interface InvalidTail {
   readonly segment: string;
@@ -156,10 +156,9 @@ export class FileJournal implements EntryLog {
             + `Restore ${file} from a backup; or, only if you accept losing every entry from byte ${scan.validBytes} on, cut it yourself (truncate -s ${scan.validBytes} ${file}) and start again.`);
         }
         if (!this.readOnly) {
-          // A torn tail: the crash came mid-write, so nothing after it was ever acknowledged. The
-          // bytes are kept beside the segment all the same: if this was damage instead (a valid
-          // record follows; recovery then finds the event log or a snapshot ahead of this log and
-          // refuses to start), they are what a restore needs.
+          // A torn tail: the crash came mid-write, so nothing after it was ever acknowledged (or
+          // damage in a journal opened with onDamage 'truncate'). The bytes are kept beside the
+          // segment all the same, for a look or a restore.
           keptAs = path.join(this.dir, `dropped-${n}-at-${scan.validBytes}.bin`);
           await writeFileAtomic(keptAs, buf.subarray(scan.validBytes));
           const fields = { segment: n, validBytes: scan.validBytes, droppedBytes: buf.length - scan.validBytes, reason: scan.stopReason, validRecordAfter, keptAs };

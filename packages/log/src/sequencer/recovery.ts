@@ -31,8 +31,9 @@ export interface RecoveryOptions<E extends SequencedEngine> {
   /**
    * A snapshot reaching past the end of the command log: snapshots are saved only once their
    * commands are durable, so the log lost acknowledged commands. 'refuse' (the writer, unless told
-   * otherwise) throws `AcknowledgedLossError`; 'accept' (default: readers, tools, or an operator
-   * who accepts the loss) skips that snapshot and starts from the log, logging an error.
+   * otherwise) throws `AcknowledgedLossError`; 'accept' (an operator who accepts the loss) skips
+   * that snapshot and starts from the log, logging an error. Unset (readers, tools): refused only
+   * with `commandsDurableFirst`, otherwise such a snapshot is skipped as before.
    */
   readonly snapshotAhead?: 'refuse' | 'accept';
 }
